@@ -1,0 +1,53 @@
+"""Operations the CLI and the reader share: which feeds are subscribed, opening the store.
+
+The reader calls these (in workers) exactly as the headless commands do; nothing here imports
+Textual or trafilatura.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from tui_reader.config import Config, FeedConfig, _Checker, parse_feeds
+from tui_reader.store import Store, open_store
+
+
+def store_for(config: Config) -> Store:
+    return open_store(
+        config.storage.data_dir, config.storage.cache_dir, config.storage.page_cache_mb
+    )
+
+
+def feed_to_dict(feed: FeedConfig) -> dict[str, Any]:
+    data = asdict(feed)
+    data["tags"] = list(feed.tags)
+    data["extract"] = dict(feed.extract)
+    data["filters"] = [asdict(f) for f in feed.filters]
+    return {k: v for k, v in data.items() if v not in (None, "", [], {}) or k == "url"}
+
+
+def effective_feeds(config: Config, store: Store) -> list[FeedConfig]:
+    """The config's [[feeds]], then the store's subscriptions (seeded once from the defaults)."""
+    if not config.feeds and config.default_feeds:
+        store.seed_subscriptions([feed_to_dict(f) for f in config.default_feeds])
+    feeds = list(config.feeds)
+    seen = {f.url for f in feeds}
+    subs = parse_feeds(_Checker(store.root / "user"), store.subscriptions(), "subscriptions")
+    feeds.extend(f for f in subs if f.url not in seen)
+    return feeds
+
+
+def find_feeds(feeds: list[FeedConfig], name_or_url: str) -> list[FeedConfig]:
+    """Feeds matching a URL exactly, else a title or tag case-insensitively."""
+    exact = [f for f in feeds if f.url == name_or_url]
+    if exact:
+        return exact
+    wanted = name_or_url.casefold()
+    return [
+        f for f in feeds if f.title.casefold() == wanted or wanted in (t.casefold() for t in f.tags)
+    ]
+
+
+def keep_days_by_feed(config: Config, feeds: list[FeedConfig]) -> dict[str, int]:
+    return {f.url: f.keep_days or config.storage.keep_days for f in feeds}

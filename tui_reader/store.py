@@ -1,0 +1,428 @@
+"""The store: diskcache directories for feeds, entries, articles, user state and raw pages.
+
+This is the only module that imports diskcache. Layout under the data dir (`store/`):
+
+- `main/`    feed states, entries, articles, per-feed indexes, per-site boilerplate stats;
+             never evicted, pruned only by retention.
+- `user/`    subscriptions added from the CLI, the reader's last position: never evicted or pruned.
+- `read/`, `starred/`  one key per entry id: presence is the flag. Never evicted or pruned, so a
+             retention pass or `cache clear` cannot lose what a person read or starred.
+- under the cache dir, `pages/`  raw pages and feed content for `reextract`: evictable (LRS).
+
+Every multi-key write runs in one SQLite transaction, so another process (an open reader, a
+second fetch) sees all of it or none of it, and a SIGKILL at any instant leaves the store as it
+was before the transaction. A large value is written to its own file before the row that names it
+is committed, so a reader never sees half an article.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import os
+import pickle
+import sqlite3
+from collections.abc import Iterable, Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import diskcache
+
+from tui_reader.models import Article, Entry, EntryRow, FeedState, utcnow
+
+SQLITE_TIMEOUT = 60.0
+MAIN_SETTINGS: dict[str, Any] = {
+    "eviction_policy": "none",
+    "size_limit": 2**50,
+    "cull_limit": 0,
+    "statistics": False,
+}
+
+
+class StoreError(Exception):
+    """The store cannot be used: names the file and what is wrong, for a one-line message."""
+
+
+class StoreLocked(Exception):
+    """Another fetch holds the lock."""
+
+
+class DiskFull(StoreError):
+    pass
+
+
+def _open(directory: Path, **settings: Any) -> diskcache.Cache:
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        return diskcache.Cache(str(directory), timeout=SQLITE_TIMEOUT, **settings)
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(
+            f"{directory / 'cache.db'}: {exc}; run `tui-reader doctor` to check and repair it"
+        ) from None
+    except OSError as exc:
+        raise StoreError(f"{directory}: {exc.strerror or exc}") from None
+
+
+@contextlib.contextmanager
+def _storage_errors(where: Path) -> Iterator[None]:
+    """Turn a full disk or a damaged file into a StoreError naming the place."""
+    try:
+        yield
+    except sqlite3.DatabaseError as exc:
+        if "full" in str(exc).lower():
+            raise DiskFull(f"{where}: the disk is full; nothing was written") from None
+        raise StoreError(f"{where}: {exc}; run `tui-reader doctor`") from None
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise DiskFull(f"{where}: the disk is full; nothing was written") from None
+        raise
+
+
+def _rows_key(feed: str) -> tuple[str, str]:
+    return ("index", feed)
+
+
+class Store:
+    """Feeds, entries and articles for the fetcher and the reader, safe across processes."""
+
+    def __init__(
+        self, data_dir: Path, cache_dir: Path, *, page_cache_bytes: int = 512 * 2**20
+    ) -> None:
+        self.data_dir = Path(data_dir)
+        self.cache_dir = Path(cache_dir)
+        self.root = self.data_dir / "store"
+        self._main = _open(self.root / "main", **MAIN_SETTINGS)
+        self._user = _open(self.root / "user", **MAIN_SETTINGS)
+        self._read = _open(self.root / "read", **MAIN_SETTINGS)
+        self._starred = _open(self.root / "starred", **MAIN_SETTINGS)
+        self._pages = _open(
+            self.cache_dir / "pages",
+            eviction_policy="least-recently-stored",
+            size_limit=page_cache_bytes,
+            statistics=False,
+        )
+
+    def close(self) -> None:
+        for cache in (self._main, self._user, self._read, self._starred, self._pages):
+            cache.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- the fetch lock ---------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def fetch_lock(self) -> Iterator[None]:
+        """A non-blocking lock file beside the store; the kernel frees it if the holder dies."""
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        path = self.data_dir / "fetch.lock"
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise StoreLocked(f"another fetch holds {path}") from None
+            os.ftruncate(fd, 0)
+            os.write(fd, f"{os.getpid()}\n".encode())
+            yield
+        finally:
+            os.close(fd)
+
+    # -- feeds ------------------------------------------------------------------------------
+
+    def feed_state(self, key: str) -> FeedState | None:
+        data = self._main.get(("feed", key))
+        return None if data is None else FeedState.from_dict(data)
+
+    def put_feed_state(self, state: FeedState) -> None:
+        with _storage_errors(self.root):
+            self._main.set(("feed", state.key), state.to_dict())
+            self._bump()
+
+    def feed_states(self, keys: Iterable[str]) -> dict[str, FeedState]:
+        states = {}
+        for key in keys:
+            state = self.feed_state(key)
+            if state is not None:
+                states[key] = state
+        return states
+
+    # -- subscriptions (feeds added from the CLI, OPML or newsboat) -------------------------
+
+    def subscriptions(self) -> list[dict[str, Any]]:
+        return list(self._user.get("subscriptions", []))
+
+    def set_subscriptions(self, subs: list[dict[str, Any]]) -> None:
+        with _storage_errors(self.root):
+            self._user.set("subscriptions", subs)
+
+    def seed_subscriptions(self, subs: list[dict[str, Any]]) -> bool:
+        """Subscribe a new store to the default feeds, once: never again after a removal."""
+        with self._user.transact():
+            if self._user.get("seeded"):
+                return False
+            existing = {s["url"] for s in self._user.get("subscriptions", [])}
+            merged = list(self._user.get("subscriptions", [])) + [
+                s for s in subs if s["url"] not in existing
+            ]
+            self._user.set("subscriptions", merged)
+            self._user.set("seeded", True)
+        return True
+
+    # -- entries and articles ---------------------------------------------------------------
+
+    def has_entry(self, entry_id: str) -> bool:
+        return ("entry", entry_id) in self._main
+
+    def entry(self, entry_id: str) -> Entry | None:
+        data = self._main.get(("entry", entry_id))
+        return None if data is None else Entry.from_dict(data)
+
+    def article(self, entry_id: str) -> Article | None:
+        data = self._main.get(("article", entry_id))
+        return None if data is None else Article.from_dict(data)
+
+    def has_article(self, entry_id: str) -> bool:
+        return ("article", entry_id) in self._main
+
+    def put_article(self, entry_id: str, article: Article) -> None:
+        with _storage_errors(self.root):
+            self._main.set(("article", entry_id), article.to_dict())
+            self._bump()
+
+    def add_entries(self, feed: str, entries: Iterable[Entry], articles: dict[str, Article]) -> int:
+        """Store a feed's entries and their articles in one transaction; return how many are new.
+
+        An entry already stored (the same story from another feed) gains `feed` in its feeds and
+        the new aggregator links in `via`; its article is kept unless one is given.
+        """
+        new = 0
+        with _storage_errors(self.root), self._main.transact():
+            rows = {row[0]: row for row in self._main.get(_rows_key(feed), [])}
+            for entry in entries:
+                old_data = self._main.get(("entry", entry.id))
+                if old_data is not None:
+                    old = Entry.from_dict(old_data)
+                    merged = Entry.from_dict(
+                        old_data
+                        | {
+                            "feeds": list(dict.fromkeys(old.feeds + entry.feeds)),
+                            "via": list(dict.fromkeys(old.via + entry.via)),
+                            "has_article": old.has_article or entry.has_article,
+                        }
+                    )
+                    if merged != old:
+                        self._main.set(("entry", entry.id), merged.to_dict())
+                    stored = merged
+                else:
+                    self._main.set(("entry", entry.id), entry.to_dict())
+                    stored = entry
+                    new += 1
+                article = articles.get(entry.id)
+                if article is not None:
+                    self._main.set(("article", entry.id), article.to_dict())
+                rows[entry.id] = EntryRow(
+                    stored.id, stored.published.timestamp(), stored.title, stored.site, feed
+                ).as_tuple()
+            self._main.set(_rows_key(feed), sorted(rows.values(), key=lambda r: r[1], reverse=True))
+            self._bump()
+        return new
+
+    def rows(self, feed: str) -> list[EntryRow]:
+        """A feed's entries, newest first, without loading a single entry or article."""
+        return [EntryRow(*row) for row in self._main.get(_rows_key(feed), [])]
+
+    def all_rows(self, feeds: Iterable[str]) -> list[EntryRow]:
+        """Every entry of `feeds` once, newest first (a story in several feeds is listed once)."""
+        seen: dict[str, EntryRow] = {}
+        for feed in feeds:
+            for row in self._main.get(_rows_key(feed), []):
+                if row[0] not in seen:
+                    seen[row[0]] = EntryRow(*row)
+        return sorted(seen.values(), key=lambda r: r.published, reverse=True)
+
+    def iter_entries(self) -> Iterator[Entry]:
+        for key in self._main.iterkeys():
+            if isinstance(key, tuple) and key[0] == "entry":
+                data = self._main.get(key)
+                if data is not None:
+                    yield Entry.from_dict(data)
+
+    # -- raw pages and feed content, for re-extraction --------------------------------------
+
+    def put_raw(self, entry_id: str, html: str, source: str) -> None:
+        with contextlib.suppress(
+            OSError, sqlite3.DatabaseError
+        ):  # an evictable cache may fail quietly
+            self._pages.set(entry_id, (source, html))
+
+    def raw(self, entry_id: str) -> tuple[str, str] | None:
+        """(source, html) as fetched, or None once evicted."""
+        value = self._pages.get(entry_id)
+        return None if value is None else (value[0], value[1])
+
+    def clear_page_cache(self) -> None:
+        self._pages.clear()
+
+    # -- per-site boilerplate statistics (opaque to the store) ------------------------------
+
+    def site_stats(self, site: str) -> Any:
+        blob = self._main.get(("sitestats", site))
+        if blob is None:
+            return None
+        try:
+            return pickle.loads(blob)
+        except Exception:  # stats from an older version are relearned, not fatal
+            return None
+
+    def put_site_stats(self, site: str, stats: Any) -> None:
+        with _storage_errors(self.root):
+            self._main.set(
+                ("sitestats", site), pickle.dumps(stats, protocol=pickle.HIGHEST_PROTOCOL)
+            )
+
+    # -- user state -------------------------------------------------------------------------
+
+    def read_ids(self) -> set[str]:
+        return set(self._read.iterkeys())
+
+    def starred_ids(self) -> set[str]:
+        return set(self._starred.iterkeys())
+
+    def is_read(self, entry_id: str) -> bool:
+        return entry_id in self._read
+
+    def is_starred(self, entry_id: str) -> bool:
+        return entry_id in self._starred
+
+    def set_read(self, entry_ids: Iterable[str], read: bool = True) -> None:
+        with _storage_errors(self.root), self._read.transact():
+            for entry_id in entry_ids:
+                if read:
+                    self._read.set(entry_id, 1)
+                else:
+                    self._read.delete(entry_id)
+
+    def set_starred(self, entry_id: str, starred: bool) -> None:
+        with _storage_errors(self.root):
+            if starred:
+                self._starred.set(entry_id, 1)
+            else:
+                self._starred.delete(entry_id)
+
+    def ui_position(self) -> dict[str, Any]:
+        return dict(self._user.get("position", {}))
+
+    def set_ui_position(self, position: dict[str, Any]) -> None:
+        with _storage_errors(self.root):
+            self._user.set("position", position)
+
+    # -- change notification ----------------------------------------------------------------
+
+    def generation(self) -> int:
+        """A counter every write bumps: a reader polls it to see a cron fetch's new entries."""
+        return int(self._main.get("generation", 0))
+
+    def _bump(self) -> None:
+        self._main.incr("generation", 1, default=0)
+
+    # -- retention and repair ---------------------------------------------------------------
+
+    def prune(self, feed_keep_days: dict[str, int], now: datetime | None = None) -> int:
+        """Drop entries older than their feed's keep_days, unless starred; return how many.
+
+        Read and starred flags are user state and stay, so a story still in a feed that comes
+        back after pruning is not shown as unread again.
+        """
+        now = now or utcnow()
+        starred = self.starred_ids()
+        removed = 0
+        for feed, days in feed_keep_days.items():
+            cutoff = (now - timedelta(days=days)).timestamp()
+            with _storage_errors(self.root), self._main.transact():
+                rows = self._main.get(_rows_key(feed), [])
+                keep = [r for r in rows if r[1] >= cutoff or r[0] in starred]
+                if len(keep) == len(rows):
+                    continue
+                self._main.set(_rows_key(feed), keep)
+                for row in rows:
+                    if row[1] >= cutoff or row[0] in starred:
+                        continue
+                    data = self._main.get(("entry", row[0]))
+                    others = [f for f in (data or {}).get("feeds", []) if f != feed]
+                    if data is not None and any(
+                        any(r[0] == row[0] for r in self._main.get(_rows_key(f), []))
+                        for f in others
+                    ):
+                        self._main.set(("entry", row[0]), data | {"feeds": others})
+                        continue
+                    self._main.delete(("entry", row[0]))
+                    self._main.delete(("article", row[0]))
+                    self._pages.delete(row[0])
+                    removed += 1
+                self._bump()
+        return removed
+
+    def drop_feed(self, feed: str) -> None:
+        """Forget a feed's index and state; entries shared with other feeds stay there."""
+        with _storage_errors(self.root), self._main.transact():
+            self._main.delete(_rows_key(feed))
+            self._main.delete(("feed", feed))
+            self._bump()
+
+    def index_feeds(self) -> list[str]:
+        return [k[1] for k in self._main.iterkeys() if isinstance(k, tuple) and k[0] == "index"]
+
+    def check(self) -> list[str]:
+        """Problems found: SQLite integrity, index rows naming missing entries, orphan entries."""
+        problems: list[str] = []
+        for name, cache in (("main", self._main), ("user", self._user), ("read", self._read),
+                            ("starred", self._starred), ("pages", self._pages)):  # fmt: skip
+            try:
+                errors = cache.check(fix=False)
+            except sqlite3.DatabaseError as exc:
+                problems.append(f"{cache.directory}/cache.db: {exc}")
+                continue
+            problems.extend(f"{name}: {w.message}" for w in errors)
+        indexed: set[str] = set()
+        for feed in self.index_feeds():
+            for row in self._main.get(_rows_key(feed), []):
+                indexed.add(row[0])
+                if not self.has_entry(row[0]):
+                    problems.append(f"index of {feed} names missing entry {row[0]}")
+        for entry in self.iter_entries():
+            if entry.id not in indexed:
+                problems.append(f"entry {entry.id} is in no feed index")
+        return problems
+
+    def rebuild_indexes(self) -> int:
+        """Rebuild every per-feed index from the entries themselves; user state is untouched."""
+        for cache in (self._main, self._user, self._read, self._starred, self._pages):
+            cache.check(fix=True)
+        rows: dict[str, list[tuple[str, float, str, str, str]]] = {}
+        count = 0
+        for entry in self.iter_entries():
+            count += 1
+            for feed in entry.feeds:
+                rows.setdefault(feed, []).append(
+                    EntryRow(
+                        entry.id, entry.published.timestamp(), entry.title, entry.site, feed
+                    ).as_tuple()
+                )
+        with _storage_errors(self.root), self._main.transact():
+            for feed in self.index_feeds():
+                if feed not in rows:
+                    self._main.delete(_rows_key(feed))
+            for feed, feed_rows in rows.items():
+                self._main.set(_rows_key(feed), sorted(feed_rows, key=lambda r: r[1], reverse=True))
+            self._bump()
+        return count
+
+
+def open_store(data_dir: Path, cache_dir: Path, page_cache_mb: int = 512) -> Store:
+    return Store(data_dir, cache_dir, page_cache_bytes=page_cache_mb * 2**20)
