@@ -1,37 +1,516 @@
-"""Command line: a bare `tui-reader` opens the reader; subcommands are headless. Exit codes live here."""
+"""Command line: a bare `tui-reader` opens the reader; subcommands are headless.
+
+Exit codes: 0 all went well, 1 some feeds (or sources) failed, 2 usage or config error,
+75 another fetch holds the lock. The headless commands never import Textual, and only the
+commands that extract import trafilatura.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import logging
+import logging.handlers
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TextIO
 
 from tui_reader import __version__
+from tui_reader.config import Config, ConfigError, FeedConfig, load_config
+from tui_reader.models import FeedResult, FetchSummary
+from tui_reader.sanitize import clean_line, is_safe_url
+from tui_reader.store import Store, StoreError, StoreLocked
 
 EXIT_OK = 0
 EXIT_SOME_FAILED = 1
 EXIT_USAGE = 2
 EXIT_LOCKED = 75
 
+log = logging.getLogger("tui_reader")
+
+
+class UserError(Exception):
+    """A mistake of the user's, reported as one line with exit status 2."""
+
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="tui-reader", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="tui-reader",
+        description="A terminal reader for translated tech news. With no command, opens the reader.",
+    )
     parser.add_argument("--version", action="version", version=f"tui-reader {__version__}")
-    sub = parser.add_subparsers(dest="command")
-    ext = sub.add_parser("extract", help="extract the article from pages or files")
+    parser.add_argument("--config", metavar="PATH", help="config file (default: XDG config dir)")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="log to stderr")
+    # The same options after the subcommand; SUPPRESS keeps them from resetting the ones before.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--config", metavar="PATH", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+    )
+    common.add_argument(
+        "-v", "--verbose", action="count", default=argparse.SUPPRESS, help="log to stderr"
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    add_parser = sub.add_parser
+
+    def command(name: str, **kwargs: Any) -> argparse.ArgumentParser:
+        return add_parser(name, parents=[common], **kwargs)
+
+    fetch = command("fetch", help="fetch every feed (for cron), extract, store")
+    fetch.add_argument("--feed", action="append", metavar="NAME_OR_URL", help="only this feed")
+    fetch.add_argument("--no-fulltext", action="store_true", help="feeds only, fetch no page")
+    fetch.add_argument("--json", action="store_true", help="print the summary and results as JSON")
+
+    feeds = command("feeds", help="list, add or remove subscriptions")
+    feeds_sub = feeds.add_subparsers(dest="feeds_command", metavar="ACTION", required=True)
+    fl = feeds_sub.add_parser("list", parents=[common], help="list subscribed feeds")
+    fl.add_argument("--json", action="store_true")
+    fa = feeds_sub.add_parser("add", parents=[common], help="subscribe to a feed")
+    fa.add_argument("url")
+    fa.add_argument("--title", default="")
+    fa.add_argument("--tag", action="append", default=[], dest="tags")
+    fr = feeds_sub.add_parser("remove", parents=[common], help="unsubscribe from a feed")
+    fr.add_argument("name_or_url")
+
+    ls = command("list", help="list stored entries, newest first")
+    ls.add_argument("--unread", action="store_true")
+    ls.add_argument("--starred", action="store_true")
+    ls.add_argument("--feed", metavar="NAME_OR_URL")
+    ls.add_argument("--limit", type=int, default=0)
+    ls.add_argument("--json", action="store_true")
+
+    show = command("show", help="print one article as text with its numbered links")
+    show.add_argument("id")
+    show.add_argument("--json", action="store_true")
+    show.add_argument("--width", type=int, default=0)
+
+    status = command("status", help="per feed: last fetch, result, unread count")
+    status.add_argument("--json", action="store_true")
+
+    ext = command("extract", help="extract the article from pages or files")
     ext.add_argument("sources", nargs="+", metavar="SOURCE", help="a file or an http(s) URL")
     ext.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     ext.add_argument("--url", help="the page URL, to resolve relative links of a file")
     ext.add_argument("--explain", action="store_true", help="show which rule removed which block")
+
+    reext = command("reextract", help="apply changed rules to stored pages, offline")
+    reext.add_argument("--feed", metavar="NAME_OR_URL")
+
+    command("doctor", help="check the store and rebuild its indexes")
+
+    demo = command("demo", help="open the reader on bundled sample feeds, offline")
+    demo.add_argument("--no-ui", action="store_true", help="fetch the demo and print the summary")
     return parser
+
+
+def _setup_logging(config: Config | None, verbosity: int) -> None:
+    root = logging.getLogger("tui_reader")
+    root.setLevel(logging.DEBUG)
+    root.propagate = False
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    if verbosity:
+        stderr = logging.StreamHandler(sys.stderr)
+        stderr.setLevel(logging.INFO if verbosity == 1 else logging.DEBUG)
+        stderr.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+        root.addHandler(stderr)
+    if config is not None:
+        try:
+            config.log_file.parent.mkdir(parents=True, exist_ok=True)
+            handler = logging.handlers.RotatingFileHandler(
+                config.log_file, maxBytes=1_000_000, backupCount=2, encoding="utf-8"
+            )
+        except OSError:
+            return
+        handler.setLevel(logging.INFO)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+        root.addHandler(handler)
+
+
+def _err(message: str) -> None:
+    print(f"tui-reader: {clean_line(message)}", file=sys.stderr)
+
+
+@contextmanager
+def _open_store(config: Config) -> Iterator[Store]:
+    from tui_reader.services import store_for
+
+    store = store_for(config)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def _select_feeds(feeds: list[FeedConfig], names: list[str] | None) -> list[FeedConfig]:
+    from tui_reader.services import find_feeds
+
+    if not names:
+        return feeds
+    chosen: dict[str, FeedConfig] = {}
+    for name in names:
+        found = find_feeds(feeds, name)
+        if not found:
+            raise UserError(f"no subscribed feed matches {name!r} (see `tui-reader feeds list`)")
+        chosen.update((f.url, f) for f in found)
+    return list(chosen.values())
+
+
+# -- fetch --------------------------------------------------------------------------------------
+
+
+class _Progress:
+    """A one-line progress bar on a TTY; nothing at all under cron."""
+
+    def __init__(self, total: int, stream: TextIO) -> None:
+        self.total = total
+        self.done = 0
+        self.stream = stream
+        self.enabled = stream.isatty() and total > 0
+
+    def __call__(self, result: FeedResult) -> None:
+        self.done += 1
+        if not self.enabled:
+            return
+        width = 30
+        filled = width * self.done // self.total
+        self.stream.write(
+            f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} feeds"
+        )
+        self.stream.flush()
+
+    def finish(self) -> None:
+        if self.enabled:
+            self.stream.write("\r" + " " * 60 + "\r")
+            self.stream.flush()
+
+
+def _summary_json(summary: FetchSummary) -> dict[str, Any]:
+    return {
+        "summary": {
+            "ok": summary.count("ok"),
+            "failed": summary.count("failed") + summary.count("gone"),
+            "not_modified": summary.count("not_modified"),
+            "skipped": summary.count("skipped"),
+            "new_entries": summary.new_entries,
+            "extracted": summary.extracted,
+        },
+        "feeds": [
+            {
+                "feed": r.feed,
+                "outcome": r.outcome,
+                "new_entries": r.new_entries,
+                "extracted": r.extracted,
+                "error": clean_line(r.error),
+                "status_code": r.status_code,
+            }
+            for r in summary.results
+        ],
+    }
+
+
+def cmd_fetch(config: Config, args: argparse.Namespace) -> int:
+    from tui_reader import pipeline
+    from tui_reader.services import effective_feeds
+
+    verbose = args.verbose
+    with _open_store(config) as store:
+        feeds = _select_feeds(effective_feeds(config, store), args.feed)
+        progress = _Progress(len(feeds), sys.stderr)
+        progress.enabled = progress.enabled and not args.json and not verbose
+        try:
+            with store.fetch_lock():
+                summary = pipeline.run_update(
+                    config, store, feeds=feeds, fulltext=not args.no_fulltext, progress=progress
+                )
+        except StoreLocked as exc:
+            _err(f"{exc}; not fetching")
+            return EXIT_LOCKED
+        finally:
+            progress.finish()
+    for result in summary.results:
+        if result.outcome in ("failed", "gone"):
+            _err(f"{result.feed}: {result.error or result.outcome}")
+    log.info("fetch: %s", summary.line())
+    if args.json:
+        print(json.dumps(_summary_json(summary), ensure_ascii=False))
+    elif verbose or sys.stderr.isatty():
+        print(summary.line(), file=sys.stderr)
+    return EXIT_SOME_FAILED if summary.failed else EXIT_OK
+
+
+# -- feeds --------------------------------------------------------------------------------------
+
+
+def cmd_feeds(config: Config, args: argparse.Namespace) -> int:
+    from tui_reader.services import effective_feeds, feed_to_dict
+
+    with _open_store(config) as store:
+        feeds = effective_feeds(config, store)
+        if args.feeds_command == "list":
+            states = store.feed_states(f.url for f in feeds)
+            if args.json:
+                out = []
+                for feed in feeds:
+                    state = states.get(feed.url)
+                    out.append(
+                        feed_to_dict(feed)
+                        | {"title": _feed_title(feed, state), "from": _origin(config, feed)}
+                    )
+                print(json.dumps(out, ensure_ascii=False, indent=2))
+            else:
+                for feed in feeds:
+                    tags = f"  [{clean_line(', '.join(feed.tags))}]" if feed.tags else ""
+                    print(
+                        f"{clean_line(feed.url)}  {_feed_title(feed, states.get(feed.url))}{tags}"
+                    )
+            return EXIT_OK
+        if args.feeds_command == "add":
+            if not is_safe_url(args.url):
+                raise UserError(f"{args.url!r} is not an http(s) URL")
+            if any(f.url == args.url for f in feeds):
+                print(f"already subscribed: {clean_line(args.url)}")
+                return EXIT_OK
+            subs = store.subscriptions()
+            subs.append(
+                feed_to_dict(FeedConfig(url=args.url, title=args.title, tags=tuple(args.tags)))
+            )
+            store.set_subscriptions(subs)
+            print(f"subscribed: {clean_line(args.url)}")
+            return EXIT_OK
+        # remove
+        from tui_reader.services import find_feeds
+
+        found = find_feeds(feeds, args.name_or_url)
+        if not found:
+            raise UserError(f"no subscribed feed matches {args.name_or_url!r}")
+        in_config = [f for f in found if f in config.feeds]
+        if in_config:
+            raise UserError(f"{in_config[0].url} is listed in {config.source}; remove it there")
+        urls = {f.url for f in found}
+        store.set_subscriptions([s for s in store.subscriptions() if s["url"] not in urls])
+        for url in urls:
+            store.drop_feed(url)
+            print(f"unsubscribed: {clean_line(url)}")
+        return EXIT_OK
+
+
+def _origin(config: Config, feed: FeedConfig) -> str:
+    return "config" if feed in config.feeds else "subscription"
+
+
+def _feed_title(feed: FeedConfig, state: Any) -> str:
+    return clean_line(feed.title or (state.title if state is not None else "") or feed.url)
+
+
+# -- list, show, status -------------------------------------------------------------------------
+
+
+def cmd_list(config: Config, args: argparse.Namespace) -> int:
+    from tui_reader.services import effective_feeds
+
+    with _open_store(config) as store:
+        feeds = effective_feeds(config, store)
+        if args.feed:
+            feeds = _select_feeds(feeds, [args.feed])
+        rows = store.all_rows([f.url for f in feeds])
+        read = store.read_ids()
+        starred = store.starred_ids()
+        if args.unread:
+            rows = [r for r in rows if r.id not in read]
+        if args.starred:
+            rows = [r for r in rows if r.id in starred]
+        if args.limit > 0:
+            rows = rows[: args.limit]
+        if args.json:
+            for row in rows:
+                entry = store.entry(row.id)
+                record = {
+                    "id": row.id,
+                    "title": clean_line(row.title),
+                    "site": clean_line(row.site),
+                    "published": row.published,
+                    "read": row.id in read,
+                    "starred": row.id in starred,
+                    "url": clean_line(entry.url) if entry else "",
+                    "feeds": list(entry.feeds) if entry else [row.feed],
+                }
+                print(json.dumps(record, ensure_ascii=False))
+            return EXIT_OK
+        from datetime import UTC, datetime
+
+        for row in rows:
+            date = datetime.fromtimestamp(row.published, UTC).strftime("%Y-%m-%d")
+            flags = ("N" if row.id not in read else " ") + ("*" if row.id in starred else " ")
+            print(
+                f"{row.id}  {date}  {flags}  {clean_line(row.site)[:24]:<24}  {clean_line(row.title)}"
+            )
+    return EXIT_OK
+
+
+def cmd_show(config: Config, args: argparse.Namespace) -> int:
+    from tui_reader.models import Article
+    from tui_reader.render import article_text
+
+    with _open_store(config) as store:
+        entry = store.entry(args.id)
+        if entry is None:
+            raise UserError(f"no entry with id {args.id!r} (see `tui-reader list`)")
+        article = store.article(args.id) or Article(
+            url=entry.url,
+            title=entry.title,
+            source="summary",
+            blocks=_summary_blocks(entry.summary),
+        )
+    if args.json:
+        record = {
+            "id": entry.id,
+            "url": clean_line(entry.url),
+            "via": [clean_line(v) for v in entry.via],
+            "feeds": list(entry.feeds),
+            "title": clean_line(article.title or entry.title),
+            "author": clean_line(article.author or entry.author),
+            "published": entry.published.isoformat(),
+            "language": clean_line(article.language or entry.language),
+            "source": article.source,
+            "text": article_text(article, entry, width=10_000),
+            "links": [
+                {"number": lk.number, "text": clean_line(lk.text), "href": clean_line(lk.href)}
+                for lk in article.links
+            ],
+        }
+        print(json.dumps(record, ensure_ascii=False))
+        return EXIT_OK
+    width = args.width or config.reader.measure
+    sys.stdout.write(article_text(article, entry, width=width))
+    return EXIT_OK
+
+
+def _summary_blocks(summary: str) -> tuple[Any, ...]:
+    from tui_reader.models import Block
+
+    return tuple(Block("paragraph", p) for p in summary.split("\n") if p.strip())
+
+
+def cmd_status(config: Config, args: argparse.Namespace) -> int:
+    from tui_reader.services import effective_feeds
+
+    with _open_store(config) as store:
+        feeds = effective_feeds(config, store)
+        read = store.read_ids()
+        out = []
+        for feed in feeds:
+            state = store.feed_state(feed.url)
+            rows = store.rows(feed.url)
+            out.append(
+                {
+                    "feed": feed.url,
+                    "title": _feed_title(feed, state),
+                    "last_fetch": state.last_fetch.isoformat()
+                    if state and state.last_fetch
+                    else None,
+                    "result": state.status if state else "never",
+                    "error": clean_line(state.error) if state else "",
+                    "entries": len(rows),
+                    "unread": sum(1 for r in rows if r.id not in read),
+                }
+            )
+    if args.json:
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    for item in out:
+        when = (item["last_fetch"] or "never")[:16].replace("T", " ")
+        error = f"  ({item['error']})" if item["error"] else ""
+        print(
+            f"{item['unread']:>5} unread  {when:<16}  {item['result']:<12}  {item['title']}{error}"
+        )
+    return EXIT_OK
+
+
+# -- extraction and repair ----------------------------------------------------------------------
+
+
+def cmd_reextract(config: Config, args: argparse.Namespace) -> int:
+    from tui_reader import pipeline
+    from tui_reader.services import effective_feeds
+
+    with _open_store(config) as store:
+        feeds = _select_feeds(effective_feeds(config, store), [args.feed] if args.feed else None)
+        try:
+            with store.fetch_lock():
+                count = pipeline.reextract(config, store, feeds=feeds)
+        except StoreLocked as exc:
+            _err(f"{exc}; try again when it is done")
+            return EXIT_LOCKED
+    print(f"re-extracted {count} articles")
+    return EXIT_OK
+
+
+def cmd_doctor(config: Config, args: argparse.Namespace) -> int:
+    with _open_store(config) as store:
+        problems = store.check()
+        for problem in problems:
+            print(f"found: {clean_line(problem)}")
+        count = store.rebuild_indexes()
+    print(
+        f"store at {config.storage.data_dir}: {len(problems)} problems found; indexes rebuilt from {count} entries"
+    )
+    return EXIT_OK
+
+
+def cmd_demo(config: Config, args: argparse.Namespace) -> int:
+    from tui_reader import demo
+
+    if args.no_ui:
+        return demo.run_demo(config, ui=False)
+    return demo.run_demo(config)
+
+
+def cmd_reader(config: Config) -> int:
+    from tui_reader.ui import run_reader
+
+    return run_reader(config)
+
+
+COMMANDS = {
+    "fetch": cmd_fetch,
+    "feeds": cmd_feeds,
+    "list": cmd_list,
+    "show": cmd_show,
+    "status": cmd_status,
+    "reextract": cmd_reextract,
+    "doctor": cmd_doctor,
+    "demo": cmd_demo,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if args.command == "extract":
-        from tui_reader.extract.command import run_extract
+    try:
+        if args.command == "extract":
+            from tui_reader.extract.command import run_extract
 
-        return run_extract(args.sources, fmt=args.format, url=args.url, explain=args.explain)
-    return EXIT_OK
+            _setup_logging(None, args.verbose)
+            return run_extract(args.sources, fmt=args.format, url=args.url, explain=args.explain)
+        config = load_config(Path(args.config) if args.config else None)
+        _setup_logging(config, args.verbose)
+        if args.command is None:
+            return cmd_reader(config)
+        return COMMANDS[args.command](config, args)
+    except ConfigError as exc:
+        _err(f"config error: {exc}")
+        return EXIT_USAGE
+    except UserError as exc:
+        _err(str(exc))
+        return EXIT_USAGE
+    except StoreError as exc:
+        _err(f"store error: {exc}")
+        return EXIT_SOME_FAILED
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
 
 
 if __name__ == "__main__":

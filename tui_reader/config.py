@@ -201,7 +201,7 @@ def _merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
     return merged
 
 
-TOP_KEYS = {"storage", "fetch", "reader", "extract", "filters", "feeds", "default_feeds"}
+TOP_KEYS = {"storage", "fetch", "reader", "extract", "filters", "feeds"}
 
 
 def _parse_filters(check: _Checker, items: Any, prefix: str) -> tuple[FilterRule, ...]:

@@ -1,0 +1,129 @@
+"""Plain-text and Markdown renderings of an Article, with `[n]` link markers and a link list.
+
+Used by `tui-reader show` and `tui-reader extract`; the reader builds its own styled Text from
+the same blocks. Every string is cleaned again here, so whatever reached the store cannot reach
+the terminal as an escape sequence.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from datetime import datetime
+
+from tui_reader.models import Article, Block, Entry
+from tui_reader.sanitize import clean_line, clean_text
+
+
+def with_link_markers(block: Block) -> str:
+    """The block's text with ` [n]`-style markers after each link's anchor."""
+    text = block.text
+    out: list[str] = []
+    pos = 0
+    for ref in sorted(block.links, key=lambda r: r.end):
+        end = max(pos, min(ref.end, len(text)))
+        out.append(text[pos:end])
+        out.append(f"[{ref.number}]")
+        pos = end
+    out.append(text[pos:])
+    return clean_text("".join(out))
+
+
+def _wrap(text: str, width: int, prefix: str = "", first: str | None = None) -> list[str]:
+    lines: list[str] = []
+    for i, para in enumerate(text.split("\n")):
+        initial = first if (first is not None and i == 0) else prefix
+        wrapped = textwrap.wrap(
+            para,
+            width=max(20, width),
+            initial_indent=initial,
+            subsequent_indent=prefix,
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+        lines.extend(wrapped or [initial.rstrip()])
+    return lines
+
+
+def block_lines(block: Block, width: int) -> list[str]:
+    text = with_link_markers(block)
+    if block.kind == "heading":
+        return [clean_line(text).upper() if block.level <= 1 else clean_line(text)]
+    if block.kind == "quote":
+        lines = _wrap(text, width - 4, prefix="  │ ")
+        if block.attribution:
+            lines.extend(_wrap(clean_line(block.attribution), width - 4, prefix="  │ "))
+        return lines
+    if block.kind == "list":
+        lines = []
+        for item in text.split("\n"):
+            lines.extend(_wrap(item, width, prefix="    ", first="  • "))
+        return lines
+    if block.kind == "code":
+        return ["    " + line for line in clean_text(block.text).split("\n")]
+    if block.kind == "caption":
+        return _wrap(text, width, prefix="  ", first="  ")
+    return _wrap(text, width)
+
+
+def _date(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M UTC") if value else ""
+
+
+def article_text(article: Article, entry: Entry | None = None, width: int = 80) -> str:
+    """The article as a person reads it in a pager: header, wrapped blocks, numbered links."""
+    title = clean_line(article.title or (entry.title if entry else ""))
+    meta = [
+        clean_line(article.site_name or (entry.site if entry else "")),
+        clean_line(article.author or (entry.author if entry else "")),
+        _date(article.published or (entry.published if entry else None)),
+        clean_line(article.language),
+    ]
+    lines = [title, " · ".join(m for m in meta if m), clean_line(article.url)]
+    if entry is not None:
+        lines.extend(f"via {clean_line(v)}" for v in entry.via if v != article.url)
+    lines.append(f"text from the {article.source}")
+    lines.append("")
+    for block in article.blocks:
+        lines.extend(block_lines(block, width))
+        lines.append("")
+    if article.links:
+        lines.append("Links:")
+        lines.extend(f"[{link.number}] {clean_line(link.href)}" for link in article.links)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _md_inline(block: Block, links: dict[int, str]) -> str:
+    text = block.text
+    out: list[str] = []
+    pos = 0
+    for ref in sorted(block.links, key=lambda r: r.start):
+        if ref.start < pos:
+            continue
+        out.append(text[pos : ref.start])
+        out.append(f"[{text[ref.start : ref.end]}]({links.get(ref.number, '')})")
+        pos = ref.end
+    out.append(text[pos:])
+    return clean_text("".join(out))
+
+
+def article_markdown(article: Article) -> str:
+    links = {link.number: link.href for link in article.links}
+    parts = [f"# {clean_line(article.title)}"] if article.title else []
+    for block in article.blocks:
+        text = _md_inline(block, links)
+        if block.kind == "heading":
+            parts.append("#" * min(6, max(2, block.level or 2)) + " " + clean_line(text))
+        elif block.kind == "quote":
+            quote = "\n".join("> " + line for line in text.split("\n"))
+            if block.attribution:
+                quote += "\n>\n> " + clean_line(block.attribution)
+            parts.append(quote)
+        elif block.kind == "list":
+            parts.append("\n".join("- " + item for item in text.split("\n")))
+        elif block.kind == "code":
+            parts.append("```\n" + clean_text(block.text) + "\n```")
+        elif block.kind == "caption":
+            parts.append(f"*{text}*")
+        else:
+            parts.append(text)
+    return "\n\n".join(parts) + "\n"
