@@ -1,0 +1,119 @@
+"""Headless commands: exit codes, user errors without tracebacks, output, import hygiene."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from tui_reader.cli import main
+from tui_reader.models import Article, Block, Entry, Link, LinkRef
+from tui_reader.store import Store
+
+FEED = "https://tecno.example/feed"
+
+
+@pytest.fixture
+def config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(
+        f'[storage]\ndata_dir = "{tmp_path / "data"}"\ncache_dir = "{tmp_path / "cache"}"\n'
+        f'[[feeds]]\nurl = "{FEED}"\ntitle = "Tecno"\ntags = ["es"]\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("TUI_READER_CONFIG", str(path))
+    return path
+
+
+@pytest.fixture
+def filled(config_file: Path, tmp_path: Path) -> Path:
+    entry = Entry(
+        id="abc123",
+        url="https://tecno.example/nota",
+        title="Título \x1b[31mrojo\x1b[0m [bold]no[/bold]",
+        feeds=(FEED,),
+        published=datetime(2026, 11, 1, 9, 30, tzinfo=UTC),
+        site="tecno.example",
+        via=("https://agregador.example/r?u=1",),
+    )
+    article = Article(
+        url=entry.url,
+        title="Título",
+        blocks=(
+            Block("paragraph", "Según la fuente oficial, todo va bien.", links=(LinkRef(6, 23, 1),)),
+            Block("quote", "Una cita.", attribution="— Ana, ingeniera"),
+        ),
+        links=(Link(1, "la fuente oficial", "https://fuente.example/x"),),
+    )
+    with Store(tmp_path / "data", tmp_path / "cache") as store:
+        store.add_entries(FEED, [entry], {entry.id: article})
+    return config_file
+
+
+def test_list_and_show_print_clean_text(filled: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["list"]) == 0
+    out = capsys.readouterr().out
+    assert "abc123" in out and "\x1b" not in out
+    assert "[bold]no[/bold]" in out, "markup characters show literally"
+    assert main(["show", "abc123"]) == 0
+    out = capsys.readouterr().out
+    assert "la fuente oficial[1]" in out
+    assert "[1] https://fuente.example/x" in out
+    assert "│ Una cita." in out and "— Ana, ingeniera" in out
+    assert "via https://agregador.example/r?u=1" in out
+
+
+def test_show_json_and_list_json(filled: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["list", "--json", "--unread"]) == 0
+    record = json.loads(capsys.readouterr().out.splitlines()[0])
+    assert record["id"] == "abc123" and record["read"] is False
+    assert main(["show", "abc123", "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["links"][0]["href"] == "https://fuente.example/x"
+
+
+def test_unknown_entry_is_a_user_error(filled: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["show", "nope"]) == 2
+    assert "no entry with id" in capsys.readouterr().err
+
+
+def test_feeds_add_list_remove(config_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["feeds", "add", "https://otro.example/rss", "--tag", "pt"]) == 0
+    assert main(["feeds", "list", "--json"]) == 0
+    urls = [f["url"] for f in json.loads(capsys.readouterr().out.split("subscribed: https://otro.example/rss\n")[-1])]
+    assert urls == [FEED, "https://otro.example/rss"]
+    assert main(["feeds", "add", "javascript:alert(1)"]) == 2
+    assert main(["feeds", "remove", FEED]) == 2, "a feed from the config file is removed there"
+    assert main(["feeds", "remove", "https://otro.example/rss"]) == 0
+
+
+def test_bad_config_exits_2_with_one_line_and_no_traceback(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[fetch]\nper_host = 0\n", encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "tui_reader", "--config", str(bad), "status"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == f"tui-reader: config error: {bad}: fetch.per_host: expected a positive whole number"
+
+
+@pytest.mark.parametrize("command", ["list", "show abc123", "status", "feeds list", "doctor"])
+def test_headless_commands_never_import_textual_or_trafilatura(filled: Path, command: str) -> None:
+    code = (
+        "import sys\n"
+        "from tui_reader.cli import main\n"
+        f"rc = main({command.split()!r})\n"
+        "bad = sorted(m for m in ('textual', 'trafilatura') if m in sys.modules)\n"
+        "print('IMPORTED', bad, file=sys.stderr)\n"
+        "sys.exit(rc)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert "IMPORTED []" in proc.stderr

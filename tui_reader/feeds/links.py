@@ -1,0 +1,153 @@
+"""Canonical article URLs: wrapper unwrapping, courlan normalisation, stable entry ids."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from urllib.parse import parse_qsl, urljoin, urlsplit, urlunsplit
+
+from courlan import normalize_url
+
+from tui_reader.sanitize import is_safe_url
+
+# Query parameters in which aggregators and link shorteners carry the real target.
+WRAPPER_PARAMS = ("url", "u", "q", "target", "to", "link", "dest", "destination", "redirect", "r")
+_MAX_UNWRAP = 5
+
+_LINK_TAG = re.compile(r"<link\b[^>]*>", re.IGNORECASE)
+_ATTR = re.compile(r"""([a-zA-Z_:][-a-zA-Z0-9_:.]*)\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+)""")
+_HEAD_END = re.compile(r"</head\s*>|<body\b", re.IGNORECASE)
+_BASE_TAG = re.compile(r"<base\b[^>]*>", re.IGNORECASE)
+_HEAD_SCAN = 200_000
+FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json")
+
+
+def _absolute_http(value: str) -> bool:
+    parts = urlsplit(value)
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+
+
+def unwrap_url(url: str) -> str:
+    """The target of an aggregator/tracker wrapper (`/out?url=https://…`), else `url` itself.
+
+    Only a parameter whose value is an absolute http(s) URL counts, so a search page's `q=rust`
+    is left alone. Nested wrappers are peeled a few levels deep.
+    """
+    for _ in range(_MAX_UNWRAP):
+        try:
+            query = parse_qsl(urlsplit(url).query, keep_blank_values=False)
+        except ValueError:
+            return url
+        params = {k.lower(): v for k, v in query}
+        target = next(
+            (params[p].strip() for p in WRAPPER_PARAMS if p in params and _absolute_http(params[p])),
+            None,
+        )
+        if target is None or target == url:
+            return url
+        url = target
+    return url
+
+
+def canonical_url(url: str) -> str:
+    """One spelling per article: unwrapped, lowercase host, no tracking parameters, no fragment."""
+    url = unwrap_url(url.strip())
+    try:
+        normal = normalize_url(url)
+    except (ValueError, AttributeError):
+        normal = url
+    parts = urlsplit(normal)
+    path = parts.path or "/"
+    return urlunsplit((parts.scheme.lower(), parts.netloc, path, parts.query, ""))
+
+
+def entry_id(canonical: str) -> str:
+    """A short id that is stable across runs and machines: the same story is always one entry."""
+    return hashlib.sha1(canonical.encode("utf-8")).hexdigest()[:16]
+
+
+def host_of(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
+
+
+def site_of(url: str) -> str:
+    """The host without `www.`: what a list shows as the story's site and keys site stats."""
+    host = host_of(url)
+    return host[4:] if host.startswith("www.") else host
+
+
+def same_site(a: str, b: str) -> bool:
+    """Whether two URLs belong to one site: same host or one a subdomain of the other."""
+    ha, hb = site_of(a), site_of(b)
+    if not ha or not hb:
+        return False
+    return ha == hb or ha.endswith("." + hb) or hb.endswith("." + ha)
+
+
+def _head(page: str) -> str:
+    match = _HEAD_END.search(page, 0, _HEAD_SCAN)
+    return page[: match.start()] if match else page[:_HEAD_SCAN]
+
+
+def _attrs(tag: str) -> dict[str, str]:
+    return {k.lower(): html.unescape(v.strip("\"'")).strip() for k, v in _ATTR.findall(tag)}
+
+
+def _base(page_head: str, url: str) -> str:
+    match = _BASE_TAG.search(page_head)
+    if match:
+        href = _attrs(match.group(0)).get("href", "")
+        if href:
+            return urljoin(url, href)
+    return url
+
+
+def find_link_tags(page: str, url: str, rel: str) -> list[dict[str, str]]:
+    """The `<link>` tags of a page's head with `rel`, hrefs made absolute against `url`."""
+    head = _head(page)
+    base = _base(head, url)
+    found = []
+    for tag in _LINK_TAG.findall(head):
+        attrs = _attrs(tag)
+        if rel not in attrs.get("rel", "").lower().split() or not attrs.get("href"):
+            continue
+        attrs["href"] = urljoin(base, attrs["href"])
+        found.append(attrs)
+    return found
+
+
+def find_canonical(page: str, url: str) -> str | None:
+    """The page's `<link rel="canonical">` as an absolute http(s) URL, if it has one."""
+    for attrs in find_link_tags(page, url, "canonical"):
+        if is_safe_url(attrs["href"]):
+            return attrs["href"]
+    return None
+
+
+def find_feed_links(page: str, url: str) -> list[str]:
+    """Feeds a web page advertises with `<link rel="alternate" type="application/rss+xml">`."""
+    feeds: list[str] = []
+    for attrs in find_link_tags(page, url, "alternate"):
+        if attrs.get("type", "").lower() in FEED_TYPES and is_safe_url(attrs["href"]):
+            if attrs["href"] not in feeds:
+                feeds.append(attrs["href"])
+    return feeds
+
+
+def article_url(
+    item_link: str, final_url: str, page: str | None, *, redirected_from_elsewhere: bool
+) -> str:
+    """The article's canonical URL once its page is fetched.
+
+    The end of the redirect chain is the original article; its `<link rel="canonical">` wins
+    when it names the same site, or when an aggregator's redirects brought us here (an AMP or
+    mirror page then points home). A canonical pointing at an unrelated site is ignored: a page
+    cannot claim to be somebody else's story.
+    """
+    chosen = final_url or item_link
+    if page:
+        canonical = find_canonical(page, chosen)
+        if canonical and (same_site(canonical, chosen) or redirected_from_elsewhere):
+            chosen = canonical
+    return canonical_url(chosen)

@@ -1,0 +1,93 @@
+"""Messages the reader's widgets and workers post: past-tense events, kept in one module."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from textual.message import Message
+
+from tui_reader.config import FeedConfig
+from tui_reader.models import Article, Entry, FeedResult, FeedState, FetchSummary
+
+Row = tuple[str, float, str, str, str]
+"""An entry row as the store keeps it: (id, published, title, site, feed)."""
+
+
+@dataclass
+class StoreLoaded(Message):
+    """The loader worker read the feeds, every feed's rows and the read/starred flags."""
+
+    feeds: list[FeedConfig]
+    states: dict[str, FeedState]
+    rows_by_feed: dict[str, list[Row]]
+    all_rows: list[Row]
+    read: set[str]
+    starred: set[str]
+    generation: int
+    position: dict[str, Any] = field(default_factory=dict)
+    initial: bool = False
+
+
+@dataclass
+class StoreFailed(Message):
+    """The store could not be read."""
+
+    error: str
+
+
+@dataclass
+class FeedHighlighted(Message):
+    key: str
+
+
+@dataclass
+class FeedChosen(Message):
+    key: str
+
+
+@dataclass
+class EntryHighlighted(Message):
+    entry_id: str
+
+
+@dataclass
+class EntryChosen(Message):
+    entry_id: str
+
+
+@dataclass
+class ArticleLoaded(Message):
+    """An entry and its article were read from the store (article None: only the summary)."""
+
+    entry_id: str
+    entry: Entry | None
+    article: Article | None
+
+
+@dataclass
+class SearchFinished(Message):
+    query: str
+    rows: list[Row]
+    token: int
+
+
+@dataclass
+class RefreshProgressed(Message):
+    result: FeedResult
+    done: int
+    total: int
+
+
+@dataclass
+class RefreshFinished(Message):
+    summary: FetchSummary | None
+    error: str = ""
+
+
+@dataclass
+class LinkOpened(Message):
+    """A link was handed to the browser (`launched`) or shown and copied instead."""
+
+    url: str
+    launched: bool

@@ -1,0 +1,105 @@
+"""The entries list: a virtual list over row tuples, one line per entry id."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.style import Style
+from rich.text import Text
+
+from tui_reader.sanitize import clean_line
+from tui_reader.ui.messages import EntryChosen, EntryHighlighted, Row
+from tui_reader.ui.render import format_date
+from tui_reader.ui.widgets.virtual_list import VirtualList
+
+UNREAD = Style(color="cyan", bold=True)
+STAR = Style(color="yellow", bold=True)
+SITE = Style(dim=True)
+DATE = Style(dim=True)
+READ_TITLE = Style(dim=True)
+
+
+class EntryList(VirtualList):
+    """Rows are `(id, published, title, site, feed)`; nothing per entry is built up front."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"virtual-list--cursor"}
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.rows: list[Row] = []
+        self.read: set[str] = set()
+        self.starred: set[str] = set()
+        self.empty_message = "Loading…"
+
+    @property
+    def count(self) -> int:
+        return len(self.rows)
+
+    @property
+    def current_id(self) -> str | None:
+        return self.rows[self.cursor][0] if 0 <= self.cursor < len(self.rows) else None
+
+    def index_of(self, entry_id: str | None) -> int | None:
+        if entry_id is None:
+            return None
+        for i, row in enumerate(self.rows):
+            if row[0] == entry_id:
+                return i
+        return None
+
+    def set_rows(self, rows: list[Row], keep_id: str | None = None) -> None:
+        """New rows; the cursor stays on `keep_id` (or near its old place) and keeps its screen line."""
+        old_cursor, old_top = self.cursor, self.scroll_offset.y
+        self.rows = rows
+        index = self.index_of(keep_id)
+        if index is None:
+            index = min(old_cursor, max(0, len(rows) - 1))
+        self.update_size()
+        self.cursor = index
+        offset = max(0, min(old_cursor - old_top, self.scrollable_content_region.height - 1))
+        self.scroll_to(y=max(0, index - offset), animate=False, immediate=True)
+        self.scroll_to_cursor()
+        self.refresh()
+        self.on_cursor_moved()
+
+    def render_row(self, index: int, width: int) -> Text:
+        entry_id, published, title, site, _feed = self.rows[index]
+        unread = entry_id not in self.read
+        starred = entry_id in self.starred
+        line = Text(no_wrap=True, overflow="ellipsis")
+        line.append("★" if starred else " ", STAR)
+        line.append("●" if unread else " ", UNREAD)
+        line.append(" ")
+        date = format_date(published, with_time=width >= 90) if width >= 40 else ""
+        site = clean_line(site) if width >= 60 else ""
+        site = site[:18]
+        tail = (len(site) + 2 if site else 0) + (len(date) + 1 if date else 0)
+        title_width = max(1, width - 3 - tail)
+        title_text = Text(clean_line(title) or "(untitled)", style=Style() if unread else READ_TITLE)
+        title_text.truncate(title_width, overflow="ellipsis", pad=True)
+        line.append_text(title_text)
+        if site:
+            line.append("  " + site, SITE)
+        if date:
+            line.append(" " + date, DATE)
+        return line
+
+    def render_line(self, y: int):  # type: ignore[no-untyped-def]
+        if not self.rows and y == 0:
+            from tui_reader.ui.widgets.virtual_list import text_strip
+
+            width = self.scrollable_content_region.width
+            return text_strip(Text(" " + self.empty_message, style=SITE), width).apply_style(
+                self.rich_style
+            )
+        return super().render_line(y)
+
+    def on_cursor_moved(self) -> None:
+        entry_id = self.current_id
+        if entry_id is not None:
+            self.post_message(EntryHighlighted(entry_id))
+
+    def on_row_selected(self) -> None:
+        entry_id = self.current_id
+        if entry_id is not None:
+            self.post_message(EntryChosen(entry_id))
