@@ -448,6 +448,10 @@ def cmd_reextract(config: Config, args: argparse.Namespace) -> int:
 
 
 def cmd_doctor(config: Config, args: argparse.Namespace) -> int:
+    from tui_reader.store import repair_files
+
+    for line in repair_files(config.storage.data_dir, config.storage.cache_dir):
+        print(f"repaired: {clean_line(line)}")
     with _open_store(config) as store:
         problems = store.check()
         for problem in problems:

@@ -424,5 +424,71 @@ class Store:
         return count
 
 
+def _integrity_problem(db: Path) -> str | None:
+    try:
+        with contextlib.closing(sqlite3.connect(db, timeout=SQLITE_TIMEOUT)) as conn:
+            result = conn.execute("PRAGMA integrity_check").fetchone()
+            conn.execute("SELECT count(*) FROM Cache").fetchone()
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    if result is None or result[0] != "ok":
+        return str(result[0] if result else "integrity check failed")
+    return None
+
+
+def _salvage(old_db: Path, directory: Path) -> int:
+    """Copy what rows can still be read from a damaged cache.db into a fresh one."""
+    diskcache.Cache(str(directory), **MAIN_SETTINGS).close()
+    copied = 0
+    with contextlib.closing(
+        sqlite3.connect(directory / "cache.db", timeout=SQLITE_TIMEOUT)
+    ) as conn:
+        try:
+            conn.execute("ATTACH DATABASE ? AS old", (f"file:{old_db}?mode=ro",))
+            columns = [row[1] for row in conn.execute("PRAGMA old.table_info(Cache)")]
+            rowids = [row[0] for row in conn.execute("SELECT rowid FROM old.Cache")]
+        except sqlite3.DatabaseError:
+            return 0
+        names = ", ".join(c for c in columns if c != "rowid")
+        for rowid in rowids:
+            try:
+                conn.execute(
+                    f"INSERT OR IGNORE INTO main.Cache ({names}) SELECT {names} FROM old.Cache WHERE rowid = ?",
+                    (rowid,),
+                )
+                copied += 1
+            except sqlite3.DatabaseError:
+                continue
+        conn.commit()
+    return copied
+
+
+def repair_files(data_dir: Path, cache_dir: Path) -> list[str]:
+    """Find damaged store files, set each aside and salvage its readable rows; say what was done.
+
+    Run before opening the Store (`tui-reader doctor`): a damaged `main` loses at worst entries
+    that the next fetch brings back, while read and starred flags live in files of their own.
+    """
+    report: list[str] = []
+    dirs = [data_dir / "store" / name for name in ("main", "user", "read", "starred")]
+    dirs.append(cache_dir / "pages")
+    for directory in dirs:
+        db = directory / "cache.db"
+        if not db.exists():
+            continue
+        problem = _integrity_problem(db)
+        if problem is None:
+            continue
+        aside = db.with_name(f"cache.db.damaged-{int(utcnow().timestamp())}")
+        db.rename(aside)
+        for suffix in ("-wal", "-shm"):
+            side = db.with_name(db.name + suffix)
+            if side.exists():
+                side.rename(aside.with_name(aside.name + suffix))
+        copied = _salvage(aside, directory)
+        report.append(f"{db}: {problem}; set aside as {aside.name}, {copied} rows salvaged")
+    return report
+
+
 def open_store(data_dir: Path, cache_dir: Path, page_cache_mb: int = 512) -> Store:
     return Store(data_dir, cache_dir, page_cache_bytes=page_cache_mb * 2**20)

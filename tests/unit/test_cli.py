@@ -117,3 +117,21 @@ def test_headless_commands_never_import_textual_or_trafilatura(filled: Path, com
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert "IMPORTED []" in proc.stderr
+
+
+def test_doctor_sets_a_damaged_store_file_aside_and_keeps_user_state(
+    filled: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with Store(tmp_path / "data", tmp_path / "cache") as store:
+        store.set_read(["abc123"])
+        store.set_starred("abc123", True)
+    main_db = tmp_path / "data" / "store" / "main" / "cache.db"
+    main_db.write_bytes(b"garbage" * 1000)
+    assert main(["list"]) == 1
+    err = capsys.readouterr().err
+    assert str(main_db) in err and "tui-reader doctor" in err and "Traceback" not in err
+    assert main(["doctor"]) == 0
+    assert "set aside" in capsys.readouterr().out
+    with Store(tmp_path / "data", tmp_path / "cache") as store:
+        assert store.read_ids() == {"abc123"}
+        assert store.starred_ids() == {"abc123"}
