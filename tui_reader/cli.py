@@ -99,6 +99,24 @@ def build_parser() -> argparse.ArgumentParser:
 
     command("doctor", help="check the store and rebuild its indexes")
 
+    imp = command("import", help="subscribe to the feeds of an OPML file or a newsboat urls file")
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--newsboat", action="store_true", help="FILE is a newsboat urls file")
+    imp.add_argument(
+        "--cache-db", type=Path, help="newsboat's cache.db: carry over read and flagged"
+    )
+    imp.add_argument("--dry-run", action="store_true", help="show what would be imported")
+
+    exp = command("export", help="print the subscriptions as OPML")
+    exp.add_argument("--opml2", action="store_true", help="OPML 2.0 with categories")
+    exp.add_argument("-o", "--output", type=Path, help="write to a file instead of stdout")
+
+    search = command("search", help="full-text search over stored articles")
+    search.add_argument("query", nargs="+")
+    search.add_argument("--feed", metavar="NAME_OR_URL")
+    search.add_argument("--limit", type=int, default=20)
+    search.add_argument("--json", action="store_true")
+
     demo = command("demo", help="open the reader on bundled sample feeds, offline")
     demo.add_argument("--no-ui", action="store_true", help="fetch the demo and print the summary")
     return parser
@@ -457,9 +475,103 @@ def cmd_doctor(config: Config, args: argparse.Namespace) -> int:
         for problem in problems:
             print(f"found: {clean_line(problem)}")
         count = store.rebuild_indexes()
+        from tui_reader.search import SearchIndex
+
+        with SearchIndex.recreate(SearchIndex.path_for(config.storage.data_dir)) as index:
+            indexed = index.rebuild(store)
+        print(f"search index rebuilt: {indexed} articles")
     print(
         f"store at {config.storage.data_dir}: {len(problems)} problems found; indexes rebuilt from {count} entries"
     )
+    return EXIT_OK
+
+
+def cmd_import(config: Config, args: argparse.Namespace) -> int:
+    from tui_reader.opml import merge_subscriptions, parse_opml
+
+    try:
+        data = args.file.read_bytes()
+    except OSError as exc:
+        raise UserError(f"{args.file}: {exc.strerror or exc}") from None
+    try:
+        if args.newsboat:
+            from tui_reader.newsboat import parse_urls
+
+            result = parse_urls(data.decode("utf-8", errors="replace"), str(args.file))
+        else:
+            result = parse_opml(data, str(args.file))
+        pending = None
+        if args.cache_db is not None:
+            from tui_reader.newsboat import pending_state
+
+            pending = pending_state(args.cache_db)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    for skipped in result.skipped:
+        print(f"skipped: {clean_line(str(skipped))}")
+    with _open_store(config) as store:
+        from tui_reader.services import PENDING_STATE, apply_pending_state, effective_feeds
+
+        configured = {f.url for f in config.feeds}
+        incoming = [f for f in result.feeds if f["url"] not in configured]
+        if args.dry_run:
+            for feed in incoming:
+                print(f"would import: {clean_line(feed['url'])}")
+            return EXIT_OK
+        effective_feeds(config, store)  # seed the defaults first, so they are not seeded later
+        merged, new = merge_subscriptions(store.subscriptions(), incoming)
+        store.set_subscriptions(merged)
+        print(
+            f"imported {new} new feeds, {len(incoming) - new} already subscribed, {len(result.skipped)} skipped"
+        )
+        if pending is not None:
+            waiting = dict(store.user_value(PENDING_STATE) or {})
+            waiting.update({url: list(flags) for url, flags in pending.items()})
+            store.set_user_value(PENDING_STATE, waiting)
+            applied = apply_pending_state(store)
+            left = len(store.user_value(PENDING_STATE) or {})
+            print(
+                f"newsboat state: {applied} entries updated now, {left} waiting for the next fetch"
+            )
+    return EXIT_OK
+
+
+def cmd_export(config: Config, args: argparse.Namespace) -> int:
+    from tui_reader.opml import export_opml
+    from tui_reader.services import effective_feeds
+
+    with _open_store(config) as store:
+        text = export_opml(effective_feeds(config, store), opml2=args.opml2)
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def cmd_search(config: Config, args: argparse.Namespace) -> int:
+    from tui_reader.search import SearchIndex, SearchIndexError
+    from tui_reader.services import effective_feeds
+
+    query = " ".join(args.query)
+    with _open_store(config) as store:
+        feed = (
+            _select_feeds(effective_feeds(config, store), [args.feed])[0].url if args.feed else None
+        )
+        try:
+            with SearchIndex.for_data_dir(config.storage.data_dir) as index:
+                hits = index.search(query, limit=args.limit, feed=feed)
+        except SearchIndexError as exc:
+            raise StoreError(str(exc)) from None
+        hits = [h for h in hits if store.has_entry(h.entry_id)]
+        read = store.read_ids()
+    for hit in hits:
+        if args.json:
+            record = {"id": hit.entry_id, "title": clean_line(hit.title), "snippet": clean_line(hit.snippet),
+                      "score": round(hit.score, 4), "read": hit.entry_id in read}  # fmt: skip
+            print(json.dumps(record, ensure_ascii=False))
+        else:
+            print(f"{hit.entry_id}  {clean_line(hit.title)}\n    {clean_line(hit.snippet)}")
     return EXIT_OK
 
 
@@ -486,6 +598,9 @@ COMMANDS = {
     "reextract": cmd_reextract,
     "doctor": cmd_doctor,
     "demo": cmd_demo,
+    "import": cmd_import,
+    "export": cmd_export,
+    "search": cmd_search,
 }
 
 

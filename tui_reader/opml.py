@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 from xml.parsers import expat
@@ -130,8 +130,11 @@ class _Refused(Exception):
     pass
 
 
-def _parse_xml(data: bytes) -> ET.Element:
-    """Parse with expat into an ElementTree; refuse DTDs, so entities cannot be declared."""
+def _parse_xml(data: bytes) -> tuple[ET.Element, dict[int, int]]:
+    """Parse with expat into an ElementTree; refuse DTDs, so entities cannot be declared.
+
+    Also returns the line of each element (by `id`), to name it when it is skipped.
+    """
     builder = ET.TreeBuilder()
     parser = expat.ParserCreate(namespace_separator="}")
     lines: dict[int, int] = {}
@@ -142,7 +145,6 @@ def _parse_xml(data: bytes) -> ET.Element:
     def start(name: str, attrs: dict[str, str]) -> None:
         element = builder.start(qualified(name), {qualified(k): v for k, v in attrs.items()})
         lines[id(element)] = parser.CurrentLineNumber
-        element.set("\0line", str(parser.CurrentLineNumber))
 
     def refuse_dtd(*_: object) -> None:
         raise _Refused("a DOCTYPE or entity declaration (refused for safety)")
@@ -155,7 +157,7 @@ def _parse_xml(data: bytes) -> ET.Element:
     parser.ExternalEntityRefHandler = refuse_dtd  # type: ignore[assignment]
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     parser.Parse(data, True)
-    return builder.close()
+    return builder.close(), lines
 
 
 def _attr(element: ET.Element, name: str) -> str | None:
@@ -186,8 +188,10 @@ def _feed_from_outline(element: ET.Element, path: list[str], url: str) -> dict[s
     text = clean_line(_attr(element, "text") or "")
     if not title and text != url:
         title = text
-    tags = ["/".join(path)] if path else []
-    tags += _categories(_attr(element, "category"))
+    # categories first: they keep the feed's own tag order, which folders cannot
+    tags = _categories(_attr(element, "category"))
+    if path:
+        tags.append("/".join(path))
     feed: dict[str, Any] = {"url": url}
     if title:
         feed["title"] = title
@@ -227,13 +231,11 @@ def parse_opml(data: bytes, source: str) -> ImportResult:
     A document that is not well-formed OPML raises ValueError with a one-line message.
     """
     try:
-        root = _parse_xml(data)
+        root, lines = _parse_xml(data)
     except expat.ExpatError as exc:
         raise ValueError(f"{source}: not a valid OPML file: {exc}") from None
     except _Refused as exc:
         raise ValueError(f"{source}: not a valid OPML file: it contains {exc}") from None
-    except (ValueError, json.JSONDecodeError) as exc:
-        raise ValueError(f"{source}: not a valid OPML file: {exc}") from None
     if root.tag.lower() != "opml":
         raise ValueError(f"{source}: not a valid OPML file: the root element is <{root.tag}>")
     body = next((c for c in root if c.tag.lower() == "body"), None)
@@ -250,7 +252,7 @@ def parse_opml(data: bytes, source: str) -> ImportResult:
         for element in parent:
             if element.tag.lower() != "outline":
                 continue
-            line = int(element.get("\0line", "0")) or None
+            line = lines.get(id(element))
             raw = _attr(element, "xmlUrl")
             children = [c for c in element if c.tag.lower() == "outline"]
             if raw is None and children:
@@ -258,7 +260,8 @@ def parse_opml(data: bytes, source: str) -> ImportResult:
                 walk(element, [*path, name] if name else path)
                 continue
             url, reason = accept_url(raw)
-            label = clean_line(raw or "") or f'outline "{_outline_name(element)}"'
+            name = _outline_name(element)
+            label = clean_line(raw or "") or (f'outline "{name}"' if name else "untitled outline")
             if not url:
                 skipped.append(Skipped(label, reason, line))
                 continue

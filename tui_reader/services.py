@@ -51,3 +51,39 @@ def find_feeds(feeds: list[FeedConfig], name_or_url: str) -> list[FeedConfig]:
 
 def keep_days_by_feed(config: Config, feeds: list[FeedConfig]) -> dict[str, int]:
     return {f.url: f.keep_days or config.storage.keep_days for f in feeds}
+
+
+PENDING_STATE = "newsboat_pending_state"
+
+
+def apply_pending_state(store: Store) -> int:
+    """Apply read/flagged state imported from newsboat to entries fetched since; return how many."""
+    pending = store.user_value(PENDING_STATE)
+    if not pending:
+        return 0
+    from tui_reader.newsboat import apply_pending, entry_url_index
+
+    read_ids, starred_ids, remaining = apply_pending(
+        {url: tuple(flags) for url, flags in pending.items()}, entry_url_index(store.iter_entries())
+    )
+    store.set_read(read_ids)
+    for entry_id in starred_ids:
+        store.set_starred(entry_id, True)
+    store.set_user_value(PENDING_STATE, remaining)
+    return len(read_ids | starred_ids)
+
+
+def index_entries(store: Store, entry_ids: list[str]) -> None:
+    """Add stored entries (title and extracted text) to the full-text search index."""
+    from tui_reader.search import Document, SearchIndex
+
+    docs = []
+    for entry_id in entry_ids:
+        entry = store.entry(entry_id)
+        if entry is None:
+            continue
+        article = store.article(entry_id)
+        text = article.text if article is not None else entry.summary
+        docs.append(Document(entry_id, entry.title, text, entry.feeds, entry.published.timestamp()))
+    with SearchIndex.for_data_dir(store.data_dir) as index:
+        index.add_many(docs)

@@ -315,6 +315,14 @@ class Store:
             else:
                 self._starred.delete(entry_id)
 
+    def user_value(self, key: str, default: Any = None) -> Any:
+        """Small user data that must never be evicted (e.g. state waiting for a first fetch)."""
+        return self._user.get(("value", key), default)
+
+    def set_user_value(self, key: str, value: Any) -> None:
+        with _storage_errors(self.root):
+            self._user.set(("value", key), value)
+
     def ui_position(self) -> dict[str, Any]:
         return dict(self._user.get("position", {}))
 

@@ -44,7 +44,9 @@ def filled(config_file: Path, tmp_path: Path) -> Path:
         url=entry.url,
         title="Título",
         blocks=(
-            Block("paragraph", "Según la fuente oficial, todo va bien.", links=(LinkRef(6, 23, 1),)),
+            Block(
+                "paragraph", "Según la fuente oficial, todo va bien.", links=(LinkRef(6, 23, 1),)
+            ),
             Block("quote", "Una cita.", attribution="— Ana, ingeniera"),
         ),
         links=(Link(1, "la fuente oficial", "https://fuente.example/x"),),
@@ -84,7 +86,12 @@ def test_unknown_entry_is_a_user_error(filled: Path, capsys: pytest.CaptureFixtu
 def test_feeds_add_list_remove(config_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["feeds", "add", "https://otro.example/rss", "--tag", "pt"]) == 0
     assert main(["feeds", "list", "--json"]) == 0
-    urls = [f["url"] for f in json.loads(capsys.readouterr().out.split("subscribed: https://otro.example/rss\n")[-1])]
+    urls = [
+        f["url"]
+        for f in json.loads(
+            capsys.readouterr().out.split("subscribed: https://otro.example/rss\n")[-1]
+        )
+    ]
     assert urls == [FEED, "https://otro.example/rss"]
     assert main(["feeds", "add", "javascript:alert(1)"]) == 2
     assert main(["feeds", "remove", FEED]) == 2, "a feed from the config file is removed there"
@@ -101,7 +108,10 @@ def test_bad_config_exits_2_with_one_line_and_no_traceback(tmp_path: Path) -> No
         timeout=60,
     )
     assert proc.returncode == 2
-    assert proc.stderr.strip() == f"tui-reader: config error: {bad}: fetch.per_host: expected a positive whole number"
+    assert (
+        proc.stderr.strip()
+        == f"tui-reader: config error: {bad}: fetch.per_host: expected a positive whole number"
+    )
 
 
 @pytest.mark.parametrize("command", ["list", "show abc123", "status", "feeds list", "doctor"])
@@ -135,3 +145,48 @@ def test_doctor_sets_a_damaged_store_file_aside_and_keeps_user_state(
     with Store(tmp_path / "data", tmp_path / "cache") as store:
         assert store.read_ids() == {"abc123"}
         assert store.starred_ids() == {"abc123"}
+
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+def test_import_opml_then_export_round_trips_urls(
+    config_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["import", str(DATA / "opml" / "ttrss-nested.opml")]) == 0
+    out = capsys.readouterr().out
+    assert "imported" in out
+    assert main(["export", "--opml2"]) == 0
+    exported = capsys.readouterr().out
+    expected = json.loads(
+        (DATA / "opml" / "ttrss-nested.expected.json").read_text(encoding="utf-8")
+    )
+    urls = [f["url"] for f in (expected["feeds"] if isinstance(expected, dict) else expected)]
+    assert urls and all(url.replace("&", "&amp;") in exported for url in urls)
+
+
+def test_import_newsboat_lists_skipped_lines_with_reasons(
+    config_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["import", "--newsboat", str(DATA / "newsboat" / "urls")]) == 0
+    out = capsys.readouterr().out
+    assert "exec:" in out and "never runs commands" in out
+    assert "query:" in out
+
+
+def test_import_of_a_hostile_opml_is_one_line_exit_2(
+    config_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["import", str(DATA / "opml" / "billion-laughs.opml")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "DOCTYPE" in err
+
+
+def test_doctor_then_search_finds_accentless_query(
+    filled: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["doctor"]) == 0
+    capsys.readouterr()
+    assert main(["search", "segun", "fuente", "--json"]) == 0
+    hits = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [h["id"] for h in hits] == ["abc123"]
