@@ -417,7 +417,7 @@ def cmd_status(config: Config, args: argparse.Namespace) -> int:
     with _open_store(config) as store:
         feeds = effective_feeds(config, store)
         read = store.read_ids()
-        out = []
+        out: list[dict[str, Any]] = []
         for feed in feeds:
             state = store.feed_state(feed.url)
             rows = store.rows(feed.url)
@@ -438,7 +438,7 @@ def cmd_status(config: Config, args: argparse.Namespace) -> int:
         print(json.dumps(out, ensure_ascii=False, indent=2))
         return EXIT_OK
     for item in out:
-        when = (item["last_fetch"] or "never")[:16].replace("T", " ")
+        when = str(item["last_fetch"] or "never")[:16].replace("T", " ")
         error = f"  ({item['error']})" if item["error"] else ""
         print(
             f"{item['unread']:>5} unread  {when:<16}  {item['result']:<12}  {item['title']}{error}"

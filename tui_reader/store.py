@@ -253,6 +253,15 @@ class Store:
                 if data is not None:
                     yield Entry.from_dict(data)
 
+    def alias(self, entry_id: str) -> str | None:
+        """The id of the article an aggregator's link led to, if it was followed before."""
+        value = self._main.get(("alias", entry_id))
+        return value if isinstance(value, str) else None
+
+    def put_alias(self, entry_id: str, target_id: str) -> None:
+        with _storage_errors(self.root):
+            self._main.set(("alias", entry_id), target_id)
+
     # -- raw pages and feed content, for re-extraction --------------------------------------
 
     def put_raw(self, entry_id: str, html: str, source: str) -> None:

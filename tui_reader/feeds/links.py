@@ -41,7 +41,11 @@ def unwrap_url(url: str) -> str:
             return url
         params = {k.lower(): v for k, v in query}
         target = next(
-            (params[p].strip() for p in WRAPPER_PARAMS if p in params and _absolute_http(params[p])),
+            (
+                params[p].strip()
+                for p in WRAPPER_PARAMS
+                if p in params and _absolute_http(params[p])
+            ),
             None,
         )
         if target is None or target == url:
@@ -129,9 +133,9 @@ def find_feed_links(page: str, url: str) -> list[str]:
     """Feeds a web page advertises with `<link rel="alternate" type="application/rss+xml">`."""
     feeds: list[str] = []
     for attrs in find_link_tags(page, url, "alternate"):
-        if attrs.get("type", "").lower() in FEED_TYPES and is_safe_url(attrs["href"]):
-            if attrs["href"] not in feeds:
-                feeds.append(attrs["href"])
+        href = attrs["href"]
+        if attrs.get("type", "").lower() in FEED_TYPES and is_safe_url(href) and href not in feeds:
+            feeds.append(href)
     return feeds
 
 

@@ -1,0 +1,517 @@
+"""update() end to end against a real local server and a real store on tmp_path."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from functools import cache
+
+import pytest
+from feedserver import CountingExecutor, FeedServer, Route, render
+
+from tui_reader.config import Config, FeedConfig
+from tui_reader.feeds import fetch as fetch_module
+from tui_reader.feeds.links import canonical_url, entry_id
+from tui_reader.models import Entry, FeedResult
+from tui_reader.pipeline import reextract, run_update, update
+from tui_reader.store import Store
+
+MakeConfig = Callable[..., Config]
+WP_PAGES = ("trucos-terminal", "solo-guid", "futuro", "fecha-rara")
+
+
+@cache
+def extraction_works() -> bool:
+    """Whether tui_reader.extract (written alongside) extracts the fixture page yet."""
+    try:
+        from tui_reader.extract import extract_article
+    except ImportError:
+        return False
+    page = render(
+        "article_page.html", "http://x.example", title="t", canonical="http://x.example/a"
+    )
+    return bool(extract_article(page.decode(), "http://x.example/a").blocks)
+
+
+needs_extraction = pytest.mark.skipif(
+    "not extraction_works()", reason="tui_reader.extract does not extract yet"
+)
+
+
+@pytest.fixture(autouse=True)
+def _fast_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fetch_module, "RETRY_BACKOFF", 0.01)
+
+
+def serve_wordpress(server: FeedServer, path: str = "/feed/") -> FeedConfig:
+    server.feed(path, "wordpress_es.rss", etag='"wp-1"')
+    for slug in WP_PAGES:
+        server.page(f"/2024/05/{slug}/", title=slug.replace("-", " ").capitalize())
+    return FeedConfig(url=server.url(path), title="Bitácora")
+
+
+def serve_aggregators(server: FeedServer) -> tuple[FeedConfig, FeedConfig]:
+    server.feed("/a.rss", "aggregator_a.rss")
+    server.feed("/b.rss", "aggregator_b.rss")
+    story = server.url("/articulos/historia-compartida")
+    server.redirect("/r/123", story + "?utm_source=b&utm_medium=rss", 302)
+    server.page("/articulos/historia-compartida", title="Batería", canonical=story)
+    server.page(
+        "/articulos/historia-compartida?utm_source=b&utm_medium=rss", "Batería", canonical=story
+    )
+    return (
+        FeedConfig(url=server.url("/a.rss", "localhost"), title="Agregador A"),
+        FeedConfig(url=server.url("/b.rss", "localhost"), title="Agregador B"),
+    )
+
+
+def page_requests(server: FeedServer) -> int:
+    return sum(
+        n for path, n in server.requests.items() if "/2024/" in path or "/articulos/" in path
+    )
+
+
+def entry_for(store: Store, url: str) -> Entry | None:
+    return store.entry(entry_id(canonical_url(url)))
+
+
+async def test_first_fetch_stores_the_feed_and_its_pages(
+    feedserver: FeedServer,
+    store: Store,
+    make_config: MakeConfig,
+    counting_executor: CountingExecutor,
+) -> None:
+    feed = serve_wordpress(feedserver)
+    summary = await update(make_config([feed]), store, executor=counting_executor)
+    assert [r.outcome for r in summary.results] == ["ok"]
+    result = summary.results[0]
+    assert result.new_entries == len(store.rows(feed.url)) == 5
+    state = store.feed_state(feed.url)
+    assert state is not None
+    assert (state.title, state.site_url, state.etag) == (
+        "Bitácora Técnica",
+        feedserver.url("/"),
+        '"wp-1"',
+    )
+    assert state.status == "ok" and state.last_ok is not None
+    titles = {row.title for row in store.rows(feed.url)}
+    assert "Una noticia muy antigua" not in titles, "older than keep_days: never added"
+    assert feedserver.requests["/2020/01/antigua/"] == 0
+    first = entry_for(store, feedserver.url("/2024/05/procesador-nube/"))
+    assert first is not None and first.author == "Lucía Fernández"
+    assert first.feeds == (feed.url,) and first.site == "127.0.0.1"
+    assert first.url == feedserver.url("/2024/05/procesador-nube/"), "utm_* stripped"
+
+
+async def test_auto_fulltext_uses_whole_feed_content_and_fetches_teasers(
+    feedserver: FeedServer,
+    store: Store,
+    make_config: MakeConfig,
+    counting_executor: CountingExecutor,
+) -> None:
+    feed = serve_wordpress(feedserver)
+    await update(make_config([feed]), store, executor=counting_executor)
+    whole = entry_for(store, feedserver.url("/2024/05/procesador-nube/"))
+    teaser = entry_for(store, feedserver.url("/2024/05/trucos-terminal/"))
+    assert whole is not None and teaser is not None
+    assert feedserver.requests["/2024/05/procesador-nube/"] == 0
+    assert store.raw(whole.id) is not None and store.raw(whole.id)[0] == "feed"  # type: ignore[index]
+    assert feedserver.requests["/2024/05/trucos-terminal/"] == 1
+    assert store.raw(teaser.id) is not None and store.raw(teaser.id)[0] == "page"  # type: ignore[index]
+    if extraction_works():
+        whole_article, teaser_article = store.article(whole.id), store.article(teaser.id)
+        assert whole_article is not None and whole_article.source == "feed"
+        assert teaser_article is not None and teaser_article.source == "page"
+        assert whole.has_article and teaser.has_article
+
+
+async def test_fulltext_true_fetches_every_page_and_false_fetches_none(
+    feedserver: FeedServer,
+    store: Store,
+    make_config: MakeConfig,
+    counting_executor: CountingExecutor,
+) -> None:
+    feedserver.page("/2024/05/procesador-nube/", "Procesador")
+    feed = serve_wordpress(feedserver)
+    await update(make_config([FeedConfig(url=feed.url, fulltext=True)]), store,
+                 executor=counting_executor)  # fmt: skip
+    assert page_requests(feedserver) == 5, "even the item whose feed content is whole"
+    other = Store(store.data_dir / "other", store.cache_dir / "other")
+    with other:
+        await update(make_config([FeedConfig(url=feed.url, fulltext=False)]), other,
+                     executor=counting_executor)  # fmt: skip
+        assert page_requests(feedserver) == 5
+        whole = entry_for(other, feedserver.url("/2024/05/procesador-nube/"))
+        assert whole is not None and other.raw(whole.id) is not None
+
+
+async def test_no_fulltext_run_fetches_no_page(
+    feedserver: FeedServer,
+    store: Store,
+    make_config: MakeConfig,
+    counting_executor: CountingExecutor,
+) -> None:
+    feed = serve_wordpress(feedserver)
+    summary = await update(make_config([feed]), store, fulltext=False, executor=counting_executor)
+    assert summary.results[0].outcome == "ok" and summary.new_entries == 5
+    assert page_requests(feedserver) == 0
+
+
+async def test_second_fetch_of_unchanged_feed_fetches_no_page_and_parses_nothing(
+    feedserver: FeedServer,
+    store: Store,
+    make_config: MakeConfig,
+    counting_executor: CountingExecutor,
+) -> None:
+    feed = serve_wordpress(feedserver)
+    atom = FeedConfig(url=feedserver.url("/atom.xml"))
+    feedserver.feed("/atom.xml", "atom_es.xml", last_modified="Mon, 01 Jan 2024 00:00:00 GMT",
+                    content_type="application/atom+xml")  # fmt: skip
+    feedserver.page("/posts/rust-python", "Rust y Python")
+    config = make_config([feed, atom])
+    await update(config, store, executor=counting_executor)
+    parses, jobs, pages = (
+        counting_executor.calls["parse_feed"],
+        sum(counting_executor.calls.values()),
+        page_requests(feedserver),
+    )
+    assert parses == 2
+    summary = await update(config, store, executor=counting_executor)
+    assert [r.outcome for r in summary.results] == ["not_modified", "not_modified"]
+    assert summary.new_entries == 0
+    assert counting_executor.calls["parse_feed"] == parses
+    assert sum(counting_executor.calls.values()) == jobs
+    assert page_requests(feedserver) == pages
+    assert feedserver.requests["/posts/rust-python"] == 1
+    assert (
+        feedserver.request_headers["/atom.xml"][1]["If-Modified-Since"]
+        == "Mon, 01 Jan 2024 00:00:00 GMT"
+    )
+
+
+async def test_permanent_redirect_updates_the_stored_url_but_not_the_key(
+    feedserver: FeedServer,
+    store: Store,
+    make_config: MakeConfig,
+    counting_executor: CountingExecutor,
+) -> None:
+    serve_wordpress(feedserver, "/nuevo/feed/")
+    feedserver.redirect("/feed-viejo", "/nuevo/feed/", 301)
+    old = FeedConfig(url=feedserver.url("/feed-viejo"))
+    config = make_config([old])
+    summary = await update(config, store, executor=counting_executor)
+    assert summary.results[0].outcome == "ok"
+    state = store.feed_state(old.url)
+    assert state is not None and state.key == old.url
+    assert state.url == feedserver.url("/nuevo/feed/")
+    assert store.rows(old.url), "entries stay under the configured feed"
+    await update(config, store, executor=counting_executor)
+    assert feedserver.requests["/feed-viejo"] == 1
+
+
+async def test_temporary_redirect_keeps_the_stored_url(
+    feedserver: FeedServer,
+    store: Store,
+    make_config: MakeConfig,
+    counting_executor: CountingExecutor,
+) -> None:
+    serve_wordpress(feedserver, "/hoy/feed/")
+    feedserver.redirect("/feed", "/hoy/feed/", 302)
+    feed = FeedConfig(url=feedserver.url("/feed"))
+    await update(make_config([feed]), store, executor=counting_executor)
+    state = store.feed_state(feed.url)
+    assert state is not None and state.url == feed.url
+
+
+async def test_410_marks_the_feed_gone(
+    feedserver: FeedServer,
+    store: Store,
+    make_config: MakeConfig,
+    counting_executor: CountingExecutor,
+) -> None:
+    feedserver.add("/gone", Route(status=410))
+    feed = FeedConfig(url=feedserver.url("/gone"))
+    summary = await update(make_config([feed]), store, executor=counting_executor)
+    assert summary.results[0].outcome == "gone" and summary.results[0].status_code == 410
+    assert summary.failed
+    state = store.feed_state(feed.url)
+    assert state is not None and state.status == "gone" and "410" in state.error
+
+
+async def test_429_retry_after_skips_the_feed_until_then(
+    feedserver: FeedServer,
+    store: Store,
+    make_config: MakeConfig,
+    counting_executor: CountingExecutor,
+) -> None:
+    feedserver.add("/busy", Route(status=429, headers={"Retry-After": "7200"}))
+    feed = FeedConfig(url=feedserver.url("/busy"))
+    config = make_config([feed])
+    first = await update(config, store, executor=counting_executor)
+    assert first.results[0].outcome == "skipped" and first.results[0].status_code == 429
+    state = store.feed_state(feed.url)
+    assert state is not None and state.retry_after is not None
+    assert state.retry_after > datetime.now(UTC) + timedelta(minutes=119)
+    second = await update(config, store, executor=counting_executor)
+    assert second.results[0].outcome == "skipped"
+    assert "wait until" in second.results[0].error
+    assert feedserver.requests["/busy"] == 1, "no request before Retry-After has passed"
+
+
+async def test_503_and_reset_are_retried_within_the_run(
+    feedserver: FeedServer,
+    store: Store,
+    make_config: MakeConfig,
+    counting_executor: CountingExecutor,
+) -> None:
+    body = render("atom_es.xml", feedserver.url(""))
+    feedserver.add("/a.xml", [Route(status=503), Route(body=body)])
+    feedserver.add("/b.xml", [Route(reset=True), Route(body=body)])
+    feeds = [FeedConfig(url=feedserver.url("/a.xml"), fulltext=False),
+             FeedConfig(url=feedserver.url("/b.xml"), fulltext=False)]  # fmt: skip
+    summary = await update(make_config(feeds), store, executor=counting_executor)
+    assert [r.outcome for r in summary.results] == ["ok", "ok"]
+    assert feedserver.requests["/a.xml"] == 2 and feedserver.requests["/b.xml"] == 2
+
+
+async def test_one_feed_failing_does_not_stop_the_others(
+    feedserver: FeedServer,
+    store: Store,
+    make_config: MakeConfig,
+    counting_executor: CountingExecutor,
+) -> None:
+    feed = serve_wordpress(feedserver)
+    feedserver.add("/home", Route(body=render("web_page.html", feedserver.url("")),
+                                  content_type="text/html; charset=utf-8"))  # fmt: skip
+    feedserver.add("/drip", Route(body=b"<rss>" * 50, drip=0.1))
+    feeds = [
+        FeedConfig(url=feedserver.url("/missing")),
+        FeedConfig(url=feedserver.url("/home")),
+        FeedConfig(url=feedserver.url("/drip")),
+        feed,
+    ]
+    seen: list[FeedResult] = []
+    summary = await update(make_config(feeds, total_timeout=1.0), store,
+                           executor=counting_executor, progress=seen.append)  # fmt: skip
+    by_feed = {r.feed: r for r in summary.results}
+    assert by_feed[feeds[0].url].error == "HTTP 404 not found"
+    assert by_feed[feeds[1].url].error.startswith("this is a web page, not a feed; it advertises: ")
+    assert feedserver.url("/feed/") in by_feed[feeds[1].url].error
+    assert "longer than 1 s" in by_feed[feeds[2].url].error
+    assert by_feed[feed.url].outcome == "ok"
+    assert all("\n" not in r.error and "Traceback" not in r.error for r in summary.results)
+    assert sorted(r.feed for r in seen) == sorted(f.url for f in feeds)
+    assert summary.line().startswith("1 feeds ok, 3 failed")
+
+
+async def test_one_story_from_two_aggregators_is_one_entry_under_both(
+    feedserver: FeedServer,
+    store: Store,
+    make_config: MakeConfig,
+    counting_executor: CountingExecutor,
+) -> None:
+    feed_a, feed_b = serve_aggregators(feedserver)
+    summary = await update(make_config([feed_a, feed_b]), store, executor=counting_executor)
+    assert [r.outcome for r in summary.results] == ["ok", "ok"]
+    story = feedserver.url("/articulos/historia-compartida")
+    [row_a] = store.rows(feed_a.url)
+    [row_b] = store.rows(feed_b.url)
+    assert row_a.id == row_b.id == entry_id(canonical_url(story))
+    entry = store.entry(row_a.id)
+    assert entry is not None
+    assert entry.url == story, "wrapper unwrapped, redirect followed, canonical link preferred"
+    assert set(entry.feeds) == {feed_a.url, feed_b.url}
+    assert set(entry.via) == {
+        feedserver.url("/out?url=", "localhost") + story + "&src=portada",
+        feedserver.url("/r/123", "localhost"),
+    }
+    assert counting_executor.calls["_extract_job"] <= 1, "one article, extracted once"
+
+
+@needs_extraction
+async def test_an_extracted_story_is_never_fetched_again(
+    feedserver: FeedServer,
+    store: Store,
+    make_config: MakeConfig,
+    counting_executor: CountingExecutor,
+) -> None:
+    feed_a, feed_b = serve_aggregators(feedserver)
+    await update(make_config([feed_a]), store, executor=counting_executor)
+    assert counting_executor.calls["_extract_job"] == 1
+    pages = page_requests(feedserver)
+    await update(make_config([feed_a, feed_b]), store, executor=counting_executor)
+    assert counting_executor.calls["_extract_job"] == 1
+    assert page_requests(feedserver) == pages, "B's redirect stops before the known article"
+    entry = store.entry(store.rows(feed_b.url)[0].id)
+    assert entry is not None and entry.has_article and len(entry.feeds) == 2
+    await update(make_config([feed_a, feed_b]), store, executor=counting_executor)
+    assert feedserver.requests["/r/123"] == 1, "the aggregator link is remembered as an alias"
+
+
+async def test_per_host_limit_holds_for_pages(
+    feedserver: FeedServer,
+    store: Store,
+    make_config: MakeConfig,
+    counting_executor: CountingExecutor,
+) -> None:
+    items = "".join(
+        f"<item><title>Nota {i}</title><link>{feedserver.url(f'/notas/{i}')}</link></item>"
+        for i in range(8)
+    )
+    feedserver.add(
+        "/feed",
+        Route(body=f'<rss version="2.0"><channel><title>N</title>{items}</channel></rss>'.encode()),
+    )
+    for i in range(8):
+        feedserver.page(f"/notas/{i}", f"Nota {i}", delay=0.1)
+    config = make_config([FeedConfig(url=feedserver.url("/feed"))], concurrency=8, per_host=2)
+    summary = await update(config, store, executor=counting_executor)
+    assert summary.results[0].new_entries == 8
+    assert all(feedserver.requests[f"/notas/{i}"] == 1 for i in range(8))
+    assert feedserver.max_active[feedserver.host()] <= 2
+
+
+async def test_retention_prunes_old_entries_at_the_end(
+    feedserver: FeedServer,
+    store: Store,
+    make_config: MakeConfig,
+    counting_executor: CountingExecutor,
+) -> None:
+    feed = serve_wordpress(feedserver)
+    old = Entry(id="viejo", url="https://x.example/viejo", title="Viejo", feeds=(feed.url,),
+                published=datetime.now(UTC) - timedelta(days=30))  # fmt: skip
+    store.add_entries(feed.url, [old], {})
+    await update(make_config([FeedConfig(url=feed.url, keep_days=7)]), store,
+                 executor=counting_executor)  # fmt: skip
+    assert not store.has_entry("viejo")
+    assert len(store.rows(feed.url)) == 5
+
+
+def test_run_update_with_the_real_process_pool(
+    feedserver: FeedServer, store: Store, make_config: MakeConfig
+) -> None:
+    feedserver.feed("/atom.xml", "atom_es.xml", content_type="application/atom+xml")
+    feedserver.page("/posts/rust-python", "Rust y Python")
+    config = make_config([FeedConfig(url=feedserver.url("/atom.xml"))], workers=1)
+    summary = run_update(config, store)
+    assert summary.results[0].outcome == "ok" and summary.new_entries == 2
+    if extraction_works():
+        assert summary.extracted == 2
+
+
+@needs_extraction
+async def test_reextract_uses_cached_pages_without_the_network(
+    feedserver: FeedServer,
+    store: Store,
+    make_config: MakeConfig,
+    counting_executor: CountingExecutor,
+) -> None:
+    feed = serve_wordpress(feedserver)
+    config = make_config([feed])
+    summary = await update(config, store, executor=counting_executor)
+    requests = sum(feedserver.requests.values())
+    count = reextract(config, store, executor=counting_executor)
+    assert count == summary.extracted > 0
+    assert sum(feedserver.requests.values()) == requests
+    with pytest.raises(LookupError):
+        reextract(config, store, "no such feed", executor=counting_executor)
+
+
+@needs_extraction
+async def test_reextract_of_chosen_feeds_only(
+    feedserver: FeedServer,
+    store: Store,
+    make_config: MakeConfig,
+    counting_executor: CountingExecutor,
+) -> None:
+    feed = serve_wordpress(feedserver)
+    feedserver.feed("/atom.xml", "atom_es.xml", content_type="application/atom+xml")
+    feedserver.page("/posts/rust-python", "Rust y Python")
+    atom = FeedConfig(url=feedserver.url("/atom.xml"))
+    config = make_config([feed, atom])
+    await update(config, store, executor=counting_executor)
+    assert reextract(config, store, feeds=[atom], executor=counting_executor) == 2
+    assert reextract(config, store, feed=atom.url, executor=counting_executor) == 2
+
+
+@needs_extraction
+async def test_a_failed_page_falls_back_to_the_teaser_and_is_fetched_again_later(
+    feedserver: FeedServer,
+    store: Store,
+    make_config: MakeConfig,
+    counting_executor: CountingExecutor,
+) -> None:
+    feed = serve_wordpress(feedserver)
+    feedserver.add("/2024/05/trucos-terminal/", [Route(status=404), Route(status=404)])
+    config = make_config([feed])
+    await update(config, store, executor=counting_executor)
+    teaser = entry_for(store, feedserver.url("/2024/05/trucos-terminal/"))
+    assert teaser is not None
+    first = store.article(teaser.id)
+    assert first is not None and first.source == "summary"
+    feedserver.page("/2024/05/trucos-terminal/", "Trucos")
+    feedserver.feed("/feed/", "wordpress_es.rss", etag='"wp-2"')  # the feed changed
+    await update(config, store, executor=counting_executor)
+    second = store.article(teaser.id)
+    assert second is not None and second.source == "page"
+    assert feedserver.requests["/2024/05/procesador-nube/"] == 0
+
+
+async def test_a_gone_feed_is_not_requested_again(
+    feedserver: FeedServer,
+    store: Store,
+    make_config: MakeConfig,
+    counting_executor: CountingExecutor,
+) -> None:
+    feedserver.add("/gone", Route(status=410))
+    feed = FeedConfig(url=feedserver.url("/gone"))
+    await update(make_config([feed]), store, executor=counting_executor)
+    summary = await update(make_config([feed]), store, executor=counting_executor)
+    assert summary.results[0].outcome == "skipped" and not summary.failed
+    assert feedserver.requests["/gone"] == 1
+
+
+async def test_killfile_hides_or_marks_read_as_entries_arrive(
+    feedserver: FeedServer,
+    store: Store,
+    make_config: MakeConfig,
+    counting_executor: CountingExecutor,
+) -> None:
+    from dataclasses import replace as dc_replace
+
+    from tui_reader.config import FilterRule
+
+    feed = serve_wordpress(feedserver)
+    first = await update(make_config([feed]), store, fulltext=False, executor=counting_executor)
+    titles = sorted(r.title for r in store.rows(feed.url))
+    assert first.new_entries == len(titles) >= 2
+    hidden_title, read_title = titles[0], titles[1]
+
+    other_store = Store(store.data_dir.parent / "d2", store.cache_dir.parent / "c2")
+    rules = (
+        FilterRule(pattern=f"^{hidden_title[:12]}", field="title", action="hide"),
+        FilterRule(pattern=f"^{read_title[:12]}", field="title", action="read", feed=feed.url),
+    )
+    config = dc_replace(make_config([feed]), filters=rules)
+    await update(config, other_store, fulltext=False, executor=counting_executor)
+    rows = {r.title: r.id for r in other_store.rows(feed.url)}
+    assert hidden_title not in rows
+    assert rows[read_title] in other_store.read_ids()
+    assert len(rows) == len(titles) - 1
+    other_store.close()
+
+
+async def test_fetched_entries_are_searchable(
+    feedserver: FeedServer,
+    store: Store,
+    make_config: MakeConfig,
+    counting_executor: CountingExecutor,
+) -> None:
+    from tui_reader.search import SearchIndex
+
+    feed = serve_wordpress(feedserver)
+    await update(make_config([feed]), store, fulltext=False, executor=counting_executor)
+    row = store.rows(feed.url)[0]
+    word = max(row.title.split(), key=len)
+    with SearchIndex.for_data_dir(store.data_dir) as index:
+        assert row.id in [hit.entry_id for hit in index.search(word)]

@@ -1,0 +1,1 @@
+"""Feed retrieval (fetch), parsing (parse) and canonical article URLs (links)."""

@@ -1,0 +1,250 @@
+"""Feed parsing with feedparser: a pure function of (bytes, url, headers), run in the process pool."""
+
+from __future__ import annotations
+
+import calendar
+import html
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import urljoin
+
+import feedparser
+
+from tui_reader.feeds.fetch import decode_html
+from tui_reader.feeds.links import find_feed_links
+from tui_reader.sanitize import clean_line, clean_text, is_safe_url
+
+# A feed item whose content holds at least this much text may be the whole article.
+MIN_FULL_TEXT = 1200
+# Dates this far ahead of the fetch are clock skew we tolerate; further is a wrong date.
+FUTURE_SKEW = timedelta(minutes=10)
+MAX_SUMMARY = 2000
+
+_TRUNCATION = re.compile(
+    r"(?:\[\s*(?:…|\.\.\.|&hellip;)\s*\]|…|\.\.\.|\b(?:read|continue|keep)\s+reading\b|"
+    r"\bread\s+more\b|\bcontinuar\s+leyendo\b|\bseguir\s+leyendo\b|\bsigue\s+leyendo\b|"
+    r"\bleer\s+m[aá]s\b|\bver\s+m[aá]s\b|\bm[aá]s\s+informaci[oó]n\b|\bcontin[uú]a\b)"
+    r"[\s\W]*$",
+    re.IGNORECASE,
+)
+# Footers WordPress and others append to every item, full or not; they say nothing of length.
+_FOOTER = re.compile(
+    r"(?:\bthe\s+post\b.{0,300}?\bappeared\s+first\s+on\b.{0,200}"
+    r"|\bla\s+entrada\b.{0,300}?\bse\s+public[oó]\s+primero\s+en\b.{0,200}"
+    r"|\bla\s+entrada\b.{0,300}?\baparece\s+primero\s+en\b.{0,200})$",
+    re.IGNORECASE | re.DOTALL,
+)
+_BLOCK_END = re.compile(r"<\s*(?:br|/p|/div|/li|/h[1-6]|/blockquote|/tr)\b[^>]*>", re.IGNORECASE)
+_DROP = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]*>")
+_BLANKS = re.compile(r"[ \t\u00a0]+")
+_NEWLINES = re.compile(r"\s*\n\s*")
+
+
+class FeedParseError(Exception):
+    """The content is not a usable feed; the message says why in one line."""
+
+
+class NotAFeed(FeedParseError):
+    """An HTML page where a feed was expected; `feeds` are the feeds it advertises."""
+
+    def __init__(self, message: str, feeds: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.feeds = feeds
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedItem:
+    title: str
+    link: str
+    guid: str
+    author: str
+    published: datetime
+    summary: str
+    content_html: str
+    language: str
+    # Whether `content_html` looks like the whole article rather than a teaser.
+    content_complete: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFeed:
+    url: str
+    title: str
+    site_url: str
+    language: str
+    items: tuple[ParsedItem, ...]
+    # One line per item left out, saying why (no link, duplicate guid...).
+    skipped: tuple[str, ...] = ()
+
+
+def html_to_text(fragment: str) -> str:
+    """Plain text of an HTML fragment: tags dropped, entities decoded, one line per block."""
+    if not fragment:
+        return ""
+    text = _DROP.sub(" ", fragment)
+    text = _BLOCK_END.sub("\n", text)
+    text = html.unescape(_TAG.sub("", text))
+    text = _BLANKS.sub(" ", clean_text(text))
+    return _NEWLINES.sub("\n", text).strip()
+
+
+def strip_footer(text: str) -> str:
+    return _FOOTER.sub("", text).rstrip()
+
+
+def looks_truncated(text: str) -> bool:
+    """Whether a text ends like a teaser: "[…]", "Leer más", "Continuar leyendo", "Read more"."""
+    return bool(_TRUNCATION.search(strip_footer(text)[-200:]))
+
+
+def content_is_complete(text: str) -> bool:
+    """The "auto" full-text heuristic: long enough and not ending in a teaser's marker."""
+    text = strip_footer(text)
+    return len(text) >= MIN_FULL_TEXT and not looks_truncated(text)
+
+
+def _when(entry: Any, now: datetime) -> datetime:
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        parsed = entry.get(key)
+        if parsed:
+            try:
+                when = datetime.fromtimestamp(calendar.timegm(parsed), UTC)
+            except (OverflowError, ValueError, TypeError):
+                continue
+            return now if when > now + FUTURE_SKEW else when
+    return now
+
+
+def _link(entry: Any, base: str) -> str:
+    link = entry.get("link") or ""
+    if not link:
+        for candidate in entry.get("links") or ():
+            if candidate.get("rel", "alternate") == "alternate" and candidate.get("href"):
+                link = candidate["href"]
+                break
+    return urljoin(base, link.strip()) if link else ""
+
+
+def _content(entry: Any) -> tuple[str, str]:
+    """The item's full-content HTML (content:encoded, Atom content) and its language."""
+    for part in entry.get("content") or ():
+        if part.get("type", "text/html") in ("text/html", "application/xhtml+xml", "html"):
+            return part.get("value") or "", part.get("language") or ""
+    for part in entry.get("content") or ():
+        value = part.get("value") or ""
+        if value:
+            return html.escape(value), part.get("language") or ""
+    return "", ""
+
+
+def _is_html_page(content: bytes, headers: dict[str, str]) -> bool:
+    ctype = headers.get("content-type", "").lower()
+    head = content[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith((b"<?xml", b"<rss", b"<feed", b"<rdf")):
+        return False
+    return (
+        "html" in ctype
+        or head.startswith((b"<!doctype html", b"<html"))
+        or (b"<html" in head and b"<rss" not in head and b"<feed" not in head)
+    )
+
+
+def _not_a_feed(content: bytes, url: str, headers: dict[str, str]) -> NotAFeed:
+    page = decode_html(content, headers.get("content-type", ""))
+    feeds = tuple(find_feed_links(page, url))
+    if feeds:
+        return NotAFeed("this is a web page, not a feed; it advertises: " + ", ".join(feeds), feeds)
+    return NotAFeed("this is a web page, not a feed, and it advertises no feed")
+
+
+def parse_feed(
+    content: bytes, url: str, headers: dict[str, str], *, now: datetime | None = None
+) -> ParsedFeed:
+    """Parse a feed's bytes into plain, sanitised items.
+
+    Pure and picklable, so it runs in a worker process. Dates are UTC; a missing, invalid or
+    future date becomes `now` (the fetch time). Raises FeedParseError / NotAFeed.
+    """
+    now = now or datetime.now(UTC)
+    headers = {k.lower(): v for k, v in headers.items()}
+    if _is_html_page(content, headers):
+        raise _not_a_feed(content, url, headers)
+    # feedparser resolves relative links against Content-Location; it never fetches a DTD or
+    # external entity, and keeps only entities that expand to plain text (no billion laughs).
+    data = feedparser.parse(content, response_headers={**headers, "content-location": url})
+    problem = data.get("bozo_exception")
+    if (
+        data.get("bozo")
+        and not data.get("entries")
+        and not isinstance(problem, feedparser.CharacterEncodingOverride)
+    ):
+        raise FeedParseError(f"not a readable feed: {_describe(problem)}")
+    if not data.get("version") and not data.get("entries"):
+        raise FeedParseError("not a readable feed: no RSS, Atom or RDF content found")
+
+    feed = data.feed
+    feed_language = clean_line(feed.get("language") or "")
+    site_url = urljoin(url, feed.get("link") or "")
+    items: list[ParsedItem] = []
+    skipped: list[str] = []
+    guids: set[str] = set()
+    for index, entry in enumerate(data.entries):
+        title = clean_line(html.unescape(entry.get("title") or ""))
+        label = title[:60] or f"item {index + 1}"
+        guid = clean_line(entry.get("id") or entry.get("guid") or "")
+        if guid and guid in guids:
+            skipped.append(f"{label}: duplicate guid {guid[:80]}")
+            continue
+        link = _link(entry, url)
+        if not link and guid and is_safe_url(guid):
+            link = guid
+        if not link:
+            skipped.append(f"{label}: no link")
+            continue
+        if not is_safe_url(link):
+            skipped.append(f"{label}: link is not an http(s) URL")
+            continue
+        if guid:
+            guids.add(guid)
+        content_html, content_language = _content(entry)
+        summary_text = strip_footer(html_to_text(entry.get("summary") or ""))
+        content_text = html_to_text(content_html)
+        author = entry.get("author") or ""
+        if not author and entry.get("authors"):
+            author = entry["authors"][0].get("name") or ""
+        items.append(
+            ParsedItem(
+                title=title,
+                link=link,
+                guid=guid,
+                author=clean_line(author),
+                published=_when(entry, now),
+                summary=summary_text[:MAX_SUMMARY],
+                content_html=content_html,
+                language=clean_line(
+                    content_language
+                    or entry.get("language")
+                    or (entry.get("title_detail") or {}).get("language")
+                    or feed_language
+                ),
+                content_complete=bool(content_html) and content_is_complete(content_text),
+            )
+        )
+    return ParsedFeed(
+        url=url,
+        title=clean_line(html.unescape(feed.get("title") or "")),
+        site_url=site_url if is_safe_url(site_url) else "",
+        language=feed_language,
+        items=tuple(items),
+        skipped=tuple(skipped),
+    )
+
+
+def _describe(exc: object) -> str:
+    if exc is None:
+        return "unknown error"
+    text = str(exc).strip().splitlines()
+    return clean_line(text[0]) if text else type(exc).__name__

@@ -1,0 +1,50 @@
+"""The killfile: config rules that hide entries or mark them read as they are fetched."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from tui_reader.config import FeedConfig, FilterAction, FilterRule
+from tui_reader.models import Article, Entry
+
+
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    field: str
+    action: FilterAction
+    feed: str
+    pattern: re.Pattern[str]
+
+
+class Killfile:
+    """Global `[[filters]]` plus a feed's own; "hide" wins over "read"."""
+
+    def __init__(self, rules: Iterable[FilterRule]) -> None:
+        self._rules = [_Compiled(r.field, r.action, r.feed, r.compiled()) for r in rules]
+
+    def __bool__(self) -> bool:
+        return bool(self._rules)
+
+    def verdict(
+        self, feed: FeedConfig, entry: Entry, article: Article | None
+    ) -> FilterAction | None:
+        fields = {
+            "title": entry.title,
+            "author": entry.author or (article.author if article else ""),
+            "text": article.text if article is not None else entry.summary,
+        }
+        fields["any"] = "\n".join(fields.values())
+        found: FilterAction | None = None
+        for rule in [
+            *self._rules,
+            *(_Compiled(r.field, r.action, "", r.compiled()) for r in feed.filters),
+        ]:
+            if rule.feed and rule.feed not in (feed.url, feed.title):
+                continue
+            if rule.pattern.search(fields[rule.field]):
+                if rule.action == "hide":
+                    return "hide"
+                found = "read"
+        return found

@@ -1,0 +1,600 @@
+"""update(): the one fetch orchestration (feeds, pages, extraction, store) for the CLI and reader."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import multiprocessing
+import os
+import sqlite3
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Any, Literal, TypeVar
+
+from tui_reader.config import Config, FeedConfig
+from tui_reader.feeds.fetch import (
+    PAGE_ACCEPT,
+    Fetcher,
+    FetchError,
+    FetchResult,
+    HTTPInfo,
+    status_error,
+)
+from tui_reader.feeds.links import (
+    article_url,
+    canonical_url,
+    entry_id,
+    same_site,
+    site_of,
+    unwrap_url,
+)
+from tui_reader.feeds.parse import FeedParseError, ParsedFeed, ParsedItem, parse_feed
+from tui_reader.filters import Killfile
+from tui_reader.models import Article, Entry, FeedResult, FeedState, FetchSummary, utcnow
+from tui_reader.sanitize import clean_line
+from tui_reader.search import Document, SearchIndex, SearchIndexError
+from tui_reader.services import apply_pending_state, effective_feeds, find_feeds, keep_days_by_feed
+from tui_reader.store import Store
+
+LOG = logging.getLogger(__name__)
+T = TypeVar("T")
+Mode = Literal["page", "feed", "auto"]
+ExtractSource = Literal["page", "feed"]
+
+# A 429 without Retry-After: leave the feed alone this long.
+DEFAULT_RATE_LIMIT_WAIT = timedelta(hours=1)
+
+
+def _one_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return clean_line(lines[0]) if lines else type(exc).__name__
+
+
+# -- work done in the process pool ---------------------------------------------------------------
+
+
+def _extract_job(html: str, url: str, rules: Any, stats: Any, source: ExtractSource) -> Article:
+    """Extraction, in a worker: the only caller of `tui_reader.extract.extract_article`."""
+    from tui_reader.extract import extract_article
+
+    return extract_article(html, url, rules=rules, site_stats=stats, source=source)
+
+
+def make_executor(config: Config) -> Executor:
+    """The run's process pool, started by forkserver: forking a multi-threaded reader is unsafe."""
+    workers = config.fetch.workers or os.cpu_count() or 1
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method))
+
+
+class _Extraction:
+    """The extraction package's entry points, loaded lazily; absent while it is being written."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.available = True
+        self._rules: dict[int, Any] = {}
+        try:
+            from tui_reader.extract import load_rules, update_site_stats  # noqa: F401
+        except ImportError as exc:
+            LOG.warning("extraction unavailable (%s); storing entries without articles", exc)
+            self.available = False
+
+    def rules(self, feed: FeedConfig | None) -> Any:
+        from tui_reader.extract import load_rules
+
+        table: Mapping[str, Any] = self.config.extract
+        if feed is not None and feed.extract:
+            table = _merge(dict(self.config.extract), feed.extract)
+        key = id(feed.extract) if feed is not None and feed.extract else 0
+        if key not in self._rules:
+            self._rules[key] = load_rules(table)
+        return self._rules[key]
+
+    def update_stats(self, stats: Any, article: Article) -> Any:
+        from tui_reader.extract import update_site_stats
+
+        return update_site_stats(stats, article)
+
+
+def _merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in over.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = _merge(dict(merged[key]), value)
+        else:
+            merged[key] = value
+    return merged
+
+
+# -- one run -------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Story:
+    """What one feed item became: its entry, and its article if this run made one."""
+
+    entry: Entry
+    article: Article | None = None
+    extracted: bool = False
+
+
+@dataclass(slots=True)
+class _Page:
+    """A fetched (or known) article page: its final id and URL, and the article if extracted."""
+
+    id: str
+    url: str
+    article: Article | None = None
+    extracted: bool = False
+
+
+@dataclass
+class _Run:
+    config: Config
+    store: Store
+    fetcher: Fetcher
+    fulltext: bool
+    executor: Executor | None
+    now: datetime = field(default_factory=utcnow)
+    progress: Callable[[FeedResult], None] | None = None
+    own_executor: bool = False
+    # Page work of this run by pre-fetch entry id, so two feeds carrying one story fetch it once.
+    pages: dict[str, asyncio.Future[_Page]] = field(default_factory=dict)
+    # Extraction by final entry id and source, so two redirect chains to one article extract
+    # it once (and a failed page can still fall back to the feed's content).
+    extractions: dict[tuple[str, str], asyncio.Future[Article | None]] = field(default_factory=dict)
+    full: dict[str, bool] = field(default_factory=dict)
+    stats: dict[str, Any] = field(default_factory=dict)
+    dirty_stats: set[str] = field(default_factory=set)
+    extraction: _Extraction | None = None
+    killfile: Killfile = field(default_factory=lambda: Killfile(()))
+    indexed: set[str] = field(default_factory=set)
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    def pool(self) -> Executor:
+        if self.executor is None:
+            self.executor = make_executor(self.config)
+            self.own_executor = True
+        return self.executor
+
+    async def in_pool(self, fn: Callable[..., T], *args: Any) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.pool(), fn, *args)
+
+    def resolve(self, eid: str) -> str:
+        """An id whose page redirected elsewhere maps to the article's id (kept in the store)."""
+        return self.store.alias(eid) or eid
+
+    def has_full_article(self, eid: str) -> bool:
+        """A page or whole feed article exists: it is never fetched or extracted again."""
+        if eid not in self.full:
+            article = self.store.article(eid) if self.store.has_article(eid) else None
+            self.full[eid] = article is not None and article.source != "summary"
+        return self.full[eid]
+
+    def site_stats(self, site: str) -> Any:
+        if site not in self.stats:
+            self.stats[site] = self.store.site_stats(site)
+        return self.stats[site]
+
+    def mode(self, feed: FeedConfig) -> Mode:
+        if not self.fulltext:
+            return "feed"
+        setting = feed.fulltext if feed.fulltext != "auto" else self.config.fetch.fulltext
+        if setting is True:
+            return "page"
+        if setting is False:
+            return "feed"
+        return "auto"
+
+    # -- extraction ----------------------------------------------------------------------------
+
+    async def extract(
+        self, eid: str, html: str, url: str, source: ExtractSource, feed: FeedConfig
+    ) -> tuple[Article | None, bool]:
+        """Extract once per run per entry; returns the article and whether this call made it."""
+        if self.extraction is None:
+            self.extraction = _Extraction(self.config)
+        if not self.extraction.available:
+            return None, False
+        pending = self.extractions.get((eid, source))
+        if pending is not None:
+            return await pending, False
+        future: asyncio.Future[Article | None] = asyncio.get_running_loop().create_future()
+        self.extractions[eid, source] = future
+        article: Article | None = None
+        try:
+            site = site_of(url)
+            rules = self.extraction.rules(feed)
+            article = await self.in_pool(
+                _extract_job, html, url, rules, self.site_stats(site), source
+            )
+            if article is not None and article.blocks:
+                self.stats[site] = self.extraction.update_stats(self.stats.get(site), article)
+                self.dirty_stats.add(site)
+            elif article is not None:
+                article = None  # nothing extracted: keep the entry's summary, try again later
+        except Exception as exc:  # a broken worker must not take the feed down with it
+            LOG.warning("extraction of %s failed: %s", url, _one_line(exc))
+            article = None
+        finally:
+            future.set_result(article)
+        return article, article is not None
+
+    # -- pages ---------------------------------------------------------------------------------
+
+    def known(self, url: str) -> bool:
+        """Whether a redirect target is an article already extracted: stop there."""
+        return self.has_full_article(self.resolve(entry_id(canonical_url(url))))
+
+    async def page(self, eid: str, link: str, feed: FeedConfig) -> _Page:
+        """Fetch an item's page once per run, follow it to the original article, extract it."""
+        pending = self.pages.get(eid)
+        if pending is not None:
+            shared = await pending
+            return replace(shared, extracted=False)
+        future: asyncio.Future[_Page] = asyncio.get_running_loop().create_future()
+        self.pages[eid] = future
+        result = _Page(eid, canonical_url(link))
+        try:
+            result = await self._page(eid, link, feed)
+        finally:
+            future.set_result(result)
+        return result
+
+    async def _page(self, eid: str, link: str, feed: FeedConfig) -> _Page:
+        target = unwrap_url(link)
+        try:
+            res: FetchResult = await self.fetcher.fetch(target, accept=PAGE_ACCEPT, stop=self.known)
+        except FetchError as exc:
+            LOG.info("page %s: %s", target, exc)
+            return _Page(eid, canonical_url(link))
+        if res.stopped:
+            final_id = self.resolve(entry_id(canonical_url(res.final_url)))
+            stored = self.store.entry(final_id)
+            url = stored.url if stored is not None else canonical_url(res.final_url)
+            self.alias(eid, final_id)
+            return _Page(final_id, url)
+        if not res.ok:
+            LOG.info("page %s: %s", target, status_error(res.status))
+            return _Page(eid, canonical_url(link))
+        html = res.text()
+        url = article_url(link, res.final_url, html, redirected_from_elsewhere=res.crossed_hosts)
+        final_id = self.resolve(entry_id(url))
+        self.alias(eid, final_id)
+        if self.has_full_article(final_id):
+            return _Page(final_id, url)
+        self.store.put_raw(final_id, html, "page")
+        article, made = await self.extract(final_id, html, url, "page", feed)
+        return _Page(final_id, url, article, made)
+
+    def alias(self, eid: str, final_id: str) -> None:
+        if eid != final_id:
+            self.store.put_alias(eid, final_id)
+
+    # -- items and feeds -----------------------------------------------------------------------
+
+    async def story(
+        self, feed: FeedConfig, parsed: ParsedFeed, item: ParsedItem, mode: Mode
+    ) -> _Story:
+        eid = self.resolve(entry_id(canonical_url(item.link)))
+        stored = self.store.entry(eid)
+        url = stored.url if stored is not None else canonical_url(item.link)
+        article: Article | None = None
+        made = False
+        if not self.has_full_article(eid):
+            use_feed = mode == "feed" or (mode == "auto" and item.content_complete)
+            if not use_feed:
+                page = await self.page(eid, item.link, feed)
+                eid, url, article, made = page.id, page.url, page.article, page.extracted
+                if article is None and self.has_full_article(eid):
+                    pass  # the article is stored already (another feed, an earlier run)
+                elif article is None and item.content_html:
+                    use_feed = True  # the page failed: the feed's own content is better than none
+            if use_feed and item.content_html and not self.has_full_article(eid):
+                self.store.put_raw(eid, item.content_html, "feed")
+                article, made = await self.extract(eid, item.content_html, url, "feed", feed)
+                whole = item.content_complete or feed.fulltext is False
+                if article is not None and not whole:
+                    # A teaser: shown for now, and the page is still fetched by a later run.
+                    article = replace(article, source="summary")
+        if article is not None and article.source != "summary":
+            self.full[eid] = True
+        # An aggregator's item: its link lives elsewhere than the article, which is not the
+        # feed's own site either. The link is kept, to show where the story came from.
+        feed_site = parsed.site_url or feed.url
+        aggregated = not same_site(item.link, url) and not same_site(url, feed_site)
+        via = (item.link,) if aggregated else ()
+        has_article = article is not None or self.has_full_article(eid)
+        entry = Entry(
+            id=eid,
+            url=url,
+            title=item.title or (article.title if article else "") or url,
+            feeds=(feed.url,),
+            published=item.published,
+            author=item.author or (article.author if article else ""),
+            site=site_of(url),
+            summary=item.summary,
+            language=feed.language or item.language or (article.language if article else ""),
+            via=via,
+            guid=item.guid,
+            has_article=has_article,
+            fetched=self.now,
+        )
+        return _Story(entry, article, made)
+
+    def keep_days(self, feed: FeedConfig) -> int:
+        return feed.keep_days or self.config.storage.keep_days
+
+    async def update_feed(self, feed: FeedConfig) -> FeedResult:
+        try:
+            result = await self._update_feed(feed)
+        except Exception as exc:  # one feed's failure never stops the others
+            LOG.warning("feed %s failed", feed.url, exc_info=True)
+            result = FeedResult(feed.url, "failed", error=_one_line(exc))
+        if self.progress is not None:
+            self.progress(result)
+        return result
+
+    async def _update_feed(self, feed: FeedConfig) -> FeedResult:
+        now = utcnow()
+        state = self.store.feed_state(feed.url) or FeedState(key=feed.url, url=feed.url)
+        if state.status == "gone":
+            return FeedResult(feed.url, "skipped", error=state.error)
+        if state.retry_after is not None and state.retry_after > now:
+            return FeedResult(
+                feed.url,
+                "skipped",
+                error=f"the server asked to wait until {state.retry_after:%Y-%m-%d %H:%M} UTC",
+            )
+        url = state.url or feed.url
+        info = HTTPInfo(state.etag, state.last_modified)
+        state = replace(state, last_fetch=now)
+        try:
+            res = await self.fetcher.fetch(url, info=info)
+        except FetchError as exc:
+            self.store.put_feed_state(replace(state, status="error", error=_one_line(exc)))
+            return FeedResult(feed.url, "failed", error=_one_line(exc))
+        if res.status in (200, 304):
+            state = replace(state, url=res.permanent_url or url)
+        if res.not_modified:
+            self.store.put_feed_state(
+                replace(state, status="not_modified", error="", last_ok=now, retry_after=None)
+            )
+            return FeedResult(feed.url, "not_modified", status_code=304)
+        if res.status == 410:
+            error = "the server says this feed is gone for good (HTTP 410); unsubscribe from it"
+            self.store.put_feed_state(replace(state, status="gone", error=error))
+            return FeedResult(feed.url, "gone", error=error, status_code=410)
+        if res.status == 429 or (res.status == 503 and res.retry_after is not None):
+            until = res.retry_after or now + DEFAULT_RATE_LIMIT_WAIT
+            error = f"{status_error(res.status)}; next try after {until:%Y-%m-%d %H:%M} UTC"
+            self.store.put_feed_state(
+                replace(state, status="error", error=error, retry_after=until)
+            )
+            return FeedResult(feed.url, "skipped", error=error, status_code=res.status)
+        if res.status != 200:
+            error = status_error(res.status)
+            self.store.put_feed_state(replace(state, status="error", error=error))
+            return FeedResult(feed.url, "failed", error=error, status_code=res.status)
+        try:
+            parsed = await self.in_pool(
+                functools.partial(parse_feed, now=now), res.content, res.final_url, res.headers
+            )
+        except FeedParseError as exc:
+            self.store.put_feed_state(replace(state, status="error", error=_one_line(exc)))
+            return FeedResult(feed.url, "failed", error=_one_line(exc), status_code=200)
+
+        cutoff = now - timedelta(days=self.keep_days(feed))
+        mode = self.mode(feed)
+        stories = await asyncio.gather(
+            *(
+                self.story(feed, parsed, item, mode)
+                for item in parsed.items
+                if item.published >= cutoff
+            )
+        )
+        entries: dict[str, Entry] = {}
+        articles: dict[str, Article] = {}
+        extracted = 0
+        for story in stories:
+            if story.entry.id in entries:
+                continue  # two items of one feed that are one story: the first wins
+            entries[story.entry.id] = story.entry
+            if story.article is not None:
+                articles[story.entry.id] = story.article
+            extracted += story.extracted
+        mark_read: list[str] = []
+        if self.killfile:
+            for eid in list(entries):
+                verdict = self.killfile.verdict(feed, entries[eid], articles.get(eid))
+                if verdict == "hide":
+                    del entries[eid]
+                    articles.pop(eid, None)
+                elif verdict == "read":
+                    mark_read.append(eid)
+        # Entries first, feed state (with its new validators) last: a crash in between refetches
+        # the feed rather than losing its items behind a 304.
+        new = self.store.add_entries(feed.url, list(entries.values()), articles)
+        if mark_read:
+            self.store.set_read(mark_read)
+        self.index(entries.values(), articles)
+        self.save_stats()
+        self.store.put_feed_state(
+            replace(
+                state,
+                title=parsed.title or state.title,
+                site_url=parsed.site_url or state.site_url,
+                etag=res.info.etag,
+                last_modified=res.info.last_modified,
+                status="ok",
+                error="",
+                last_ok=now,
+                retry_after=None,
+            )
+        )
+        return FeedResult(feed.url, "ok", new_entries=new, extracted=extracted, status_code=200)
+
+    def index(self, entries: Iterable[Entry], articles: Mapping[str, Article]) -> None:
+        """Make new and updated entries searchable; a broken index never fails a fetch."""
+        docs = []
+        for entry in entries:
+            article = articles.get(entry.id)
+            if article is None and self.store.has_entry(entry.id) and entry.id not in self.indexed:
+                article = self.store.article(entry.id)
+            text = article.text if article is not None else entry.summary
+            docs.append(
+                Document(entry.id, entry.title, text, entry.feeds, entry.published.timestamp())
+            )
+            self.indexed.add(entry.id)
+        try:
+            with SearchIndex.for_data_dir(self.store.data_dir) as index:
+                index.add_many(docs)
+        except (SearchIndexError, sqlite3.Error, OSError) as exc:
+            LOG.warning("search index not updated: %s", _one_line(exc))
+
+    def save_stats(self) -> None:
+        for site in sorted(self.dirty_stats):
+            self.store.put_site_stats(site, self.stats[site])
+        self.dirty_stats.clear()
+
+
+async def update(
+    config: Config,
+    store: Store,
+    *,
+    feeds: list[FeedConfig] | None = None,
+    fulltext: bool = True,
+    progress: Callable[[FeedResult], None] | None = None,
+    executor: Executor | None = None,
+) -> FetchSummary:
+    """Fetch every feed (or `feeds`) once, store new entries and articles, apply retention.
+
+    The process pool is started only when something needs parsing, so a run where every feed
+    answers 304 costs no processes. `executor` lets the caller share one pool (or a thread pool
+    in tests); it is not shut down here.
+    """
+    if feeds is None:
+        feeds = effective_feeds(config, store)
+    run: _Run | None = None
+    try:
+        async with Fetcher(config.fetch) as fetcher:
+            run = _Run(
+                config,
+                store,
+                fetcher,
+                fulltext,
+                executor,
+                progress=progress,
+                killfile=Killfile(config.filters),
+            )
+            results = await asyncio.gather(*(run.update_feed(feed) for feed in feeds))
+    finally:
+        if run is not None and run.own_executor and run.executor is not None:
+            run.executor.shutdown(wait=True, cancel_futures=True)
+    store.prune(keep_days_by_feed(config, feeds))
+    apply_pending_state(store)
+    return FetchSummary(tuple(results))
+
+
+def run_update(
+    config: Config,
+    store: Store,
+    *,
+    feeds: list[FeedConfig] | None = None,
+    fulltext: bool = True,
+    progress: Callable[[FeedResult], None] | None = None,
+    executor: Executor | None = None,
+) -> FetchSummary:
+    """`update` for synchronous callers (the CLI, a reader's worker thread)."""
+    return asyncio.run(
+        update(config, store, feeds=feeds, fulltext=fulltext, progress=progress, executor=executor)
+    )
+
+
+def reextract(
+    config: Config,
+    store: Store,
+    feed: str | None = None,
+    *,
+    feeds: list[FeedConfig] | None = None,
+    executor: Executor | None = None,
+) -> int:
+    """Extract again, without the network, every entry whose raw page or feed content is cached.
+
+    For rules that changed since the fetch. Limited to `feeds`, or to the feeds `feed` names
+    (a URL, title or tag as for `fetch --feed`; LookupError if none matches), else every feed.
+    Returns how many articles were re-extracted.
+    """
+    all_feeds = effective_feeds(config, store)
+    if feeds is not None:
+        chosen = list(feeds)
+    elif feed is not None:
+        chosen = find_feeds(all_feeds, feed)
+        if not chosen:
+            raise LookupError(f"no feed matches {feed!r}")
+    else:
+        chosen = all_feeds
+    extraction = _Extraction(config)
+    if not extraction.available:
+        return 0
+    by_url = {f.url: f for f in [*all_feeds, *chosen]}
+    ids: dict[str, None] = {}
+    for f in chosen:
+        for row in store.rows(f.url):
+            ids[row.id] = None
+    if not ids:
+        return 0
+    pool = executor or make_executor(config)
+    try:
+        return _reextract(store, list(ids), by_url, extraction, pool)
+    finally:
+        if executor is None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _reextract(
+    store: Store,
+    ids: Iterable[str],
+    by_url: dict[str, FeedConfig],
+    extraction: _Extraction,
+    pool: Executor,
+) -> int:
+    jobs = []
+    for eid in ids:
+        raw = store.raw(eid)
+        entry = store.entry(eid)
+        if raw is None or entry is None:
+            continue
+        source: ExtractSource = "feed" if raw[0] == "feed" else "page"
+        feed = next((by_url[f] for f in entry.feeds if f in by_url), None)
+        rules = extraction.rules(feed)
+        stats = store.site_stats(site_of(entry.url))
+        jobs.append(
+            (entry, source, pool.submit(_extract_job, raw[1], entry.url, rules, stats, source))
+        )
+    count = 0
+    by_feed: dict[str, tuple[list[Entry], dict[str, Article]]] = {}
+    for entry, source, job in jobs:
+        try:
+            article = job.result()
+        except Exception as exc:
+            LOG.warning("re-extraction of %s failed: %s", entry.url, _one_line(exc))
+            continue
+        if not article.blocks:
+            continue
+        old = store.article(entry.id)
+        if source == "feed" and old is not None and old.source == "summary":
+            article = replace(article, source="summary")
+        entries, articles = by_feed.setdefault(entry.feeds[0], ([], {}))
+        entries.append(replace(entry, has_article=True))
+        articles[entry.id] = article
+        count += 1
+    for feed_url, (entries, articles) in by_feed.items():
+        store.add_entries(feed_url, entries, articles)
+    return count
