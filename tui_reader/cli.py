@@ -132,6 +132,7 @@ def _setup_logging(config: Config | None, verbosity: int) -> None:
         stderr = logging.StreamHandler(sys.stderr)
         stderr.setLevel(logging.INFO if verbosity == 1 else logging.DEBUG)
         stderr.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+        stderr.addFilter(lambda record: not getattr(record, "summary", False))  # printed anyway
         root.addHandler(stderr)
     if config is not None:
         try:
@@ -250,7 +251,7 @@ def cmd_fetch(config: Config, args: argparse.Namespace) -> int:
     for result in summary.results:
         if result.outcome in ("failed", "gone"):
             _err(f"{result.feed}: {result.error or result.outcome}")
-    log.info("fetch: %s", summary.line())
+    log.info("fetch: %s", summary.line(), extra={"summary": True})
     if args.json:
         print(json.dumps(_summary_json(summary), ensure_ascii=False))
     elif verbose or sys.stderr.isatty():

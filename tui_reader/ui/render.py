@@ -38,10 +38,7 @@ def format_date(published: datetime | float | None, *, with_time: bool = True) -
     """A fixed, locale-independent date in local time (tests pin TZ)."""
     if published is None:
         return ""
-    if isinstance(published, datetime):
-        stamp = published.timestamp()
-    else:
-        stamp = published
+    stamp = published.timestamp() if isinstance(published, datetime) else published
     try:
         local = datetime.fromtimestamp(stamp, UTC).astimezone()
     except (OverflowError, OSError, ValueError):
@@ -98,7 +95,9 @@ def header_lines(entry: Entry | None, article: Article | None, width: int) -> li
     site = clean_line((article.site_name if article else "") or (entry.site if entry else ""))
     author = clean_line((article.author if article else "") or (entry.author if entry else ""))
     published = (article.published if article else None) or (entry.published if entry else None)
-    language = clean_line((article.language if article else "") or (entry.language if entry else ""))
+    language = clean_line(
+        (article.language if article else "") or (entry.language if entry else "")
+    )
     meta.extend(x for x in (site, author, format_date(published), language) if x)
     if meta:
         lines.extend(_wrap(Text(" · ".join(meta), style=META), width))
@@ -110,7 +109,9 @@ def header_lines(entry: Entry | None, article: Article | None, width: int) -> li
         line = Text("via ", style=META)
         line.append(via, META + link_style(via))
         lines.extend(_wrap(line, width))
-    source = SOURCE_LABELS.get(article.source, article.source) if article else "summary from the feed"
+    source = (
+        SOURCE_LABELS.get(article.source, article.source) if article else "summary from the feed"
+    )
     lines.append(Text(f"text: {source}", style=META))
     lines.append(Text("─" * min(width, 40), style=RULE))
     return lines
@@ -125,7 +126,8 @@ def block_lines(block: Block, hrefs: dict[int, str], width: int) -> list[Text]:
         body = _wrap(_block_text(block, hrefs, QUOTE_TEXT), width - 2)
         lines = _prefixed(body, bar, bar)
         if block.attribution:
-            attribution = Text("— " + clean_line(block.attribution), style=ATTRIBUTION)
+            who = clean_line(block.attribution).lstrip("—–-― ").strip()
+            attribution = Text("— " + who, style=ATTRIBUTION)
             lines.extend(_prefixed(_wrap(attribution, width - 2), bar, bar))
         return lines
     if block.kind == "list":

@@ -6,11 +6,12 @@ from typing import ClassVar
 
 from rich.style import Style
 from rich.text import Text
+from textual.strip import Strip
 
 from tui_reader.sanitize import clean_line
 from tui_reader.ui.messages import EntryChosen, EntryHighlighted, Row
 from tui_reader.ui.render import format_date
-from tui_reader.ui.widgets.virtual_list import VirtualList
+from tui_reader.ui.widgets.virtual_list import VirtualList, text_strip
 
 UNREAD = Style(color="cyan", bold=True)
 STAR = Style(color="yellow", bold=True)
@@ -75,7 +76,9 @@ class EntryList(VirtualList):
         site = site[:18]
         tail = (len(site) + 2 if site else 0) + (len(date) + 1 if date else 0)
         title_width = max(1, width - 3 - tail)
-        title_text = Text(clean_line(title) or "(untitled)", style=Style() if unread else READ_TITLE)
+        title_text = Text(
+            clean_line(title) or "(untitled)", style=Style() if unread else READ_TITLE
+        )
         title_text.truncate(title_width, overflow="ellipsis", pad=True)
         line.append_text(title_text)
         if site:
@@ -84,10 +87,8 @@ class EntryList(VirtualList):
             line.append(" " + date, DATE)
         return line
 
-    def render_line(self, y: int):  # type: ignore[no-untyped-def]
+    def render_line(self, y: int) -> Strip:
         if not self.rows and y == 0:
-            from tui_reader.ui.widgets.virtual_list import text_strip
-
             width = self.scrollable_content_region.width
             return text_strip(Text(" " + self.empty_message, style=SITE), width).apply_style(
                 self.rich_style

@@ -45,6 +45,7 @@ class VirtualList(ScrollView, can_focus=True):
         overflow-x: hidden;
         overflow-y: auto;
         scrollbar-size-vertical: 1;
+        scrollbar-gutter: stable;
     }
     VirtualList > .virtual-list--cursor {
         background: $primary 40%;
@@ -159,4 +160,3 @@ class VirtualList(ScrollView, can_focus=True):
 
     def refresh_row(self, index: int) -> None:
         self.refresh(Region(0, index - self.scroll_offset.y, self.size.width, 1))
-

@@ -1,0 +1,475 @@
+"""Pilot tests: every key path of the reader on a sample store."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+from helpers import settle, titles
+
+from tui_reader.config import Config, ReaderConfig
+from tui_reader.demo.sample import BASE, BIT_NOTIZIE_KEY, add_many
+from tui_reader.models import Entry
+from tui_reader.store import Store
+from tui_reader.ui.app import make_app
+from tui_reader.ui.widgets.feed_list import STARRED
+
+WIDE = (120, 40)
+NARROW = (80, 24)
+
+
+async def test_start_lists_each_story_once_newest_first(config: Config, store: Store) -> None:
+    app = make_app(config, store)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        ids = [row[0] for row in app.entry_list.rows]
+        assert ids == [f"e{i}" for i in range(8)]  # e0 came through two feeds: one row
+        assert app.entry_list.cursor == 0
+
+
+async def test_vim_and_arrow_keys_move_the_cursor(config: Config, store: Store) -> None:
+    app = make_app(config, store)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j", "down")
+        assert app.entry_list.cursor == 3
+        await pilot.press("k", "up")
+        assert app.entry_list.cursor == 1
+        await pilot.press("G")
+        assert app.entry_list.cursor == 7
+        await pilot.press("g")
+        assert app.entry_list.cursor == 0
+        await pilot.press("end", "home", "pagedown")
+        assert app.entry_list.cursor == 7
+
+
+async def test_enter_opens_the_article_and_marks_it_read(config: Config, store: Store) -> None:
+    app = make_app(config, store)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.pane == "article"
+        assert app.article_view.entry_id == "e0"
+        lines = app.article_view.plain_lines
+        assert lines[0].startswith("Linux 6.9")
+        assert any("anuncio oficial[1]" in line for line in lines)
+        assert any(line.startswith("▌ — María López") for line in lines)
+        assert any(line.startswith("• Arranque") for line in lines)
+        assert "Links" in lines
+        assert any("via https://agregador.example/go/1" in line for line in lines)
+        assert any("text: full text from the page" in line for line in lines)
+    assert store.is_read("e0")
+
+
+async def test_feed_text_is_shown_literally_never_as_markup(config: Config, store: Store) -> None:
+    app = make_app(config, store)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "enter")
+        await settle(pilot)
+        text = " ".join(" ".join(app.article_view.plain_lines).split())
+        assert "[bold]sin pérdidas[/bold]" in text
+        assert "Qué cambia [bold]de verdad[/bold]" in text
+
+
+async def test_entry_without_article_shows_its_summary(config: Config, store: Store) -> None:
+    app = make_app(config, store)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j", "enter")
+        await settle(pilot)
+        text = " ".join(" ".join(app.article_view.plain_lines).split())
+        assert "Resumen de la noticia 2. [red]no es markup[/red]" in text
+        assert "text: summary from the feed" in text
+
+
+async def test_article_wraps_to_the_measure(tmp_path, store: Store, config: Config) -> None:
+    config = replace(config, reader=ReaderConfig(measure=40))
+    app = make_app(config, store)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert max(len(line) for line in app.article_view.plain_lines) <= 40
+
+
+async def test_digit_opens_that_link(config: Config, store: Store, opened) -> None:
+    app = make_app(config, store)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+    assert opened.urls == ["https://docs.example/kernel"]
+
+
+async def test_l_then_number_and_enter_opens_a_link(config: Config, store: Store, opened) -> None:
+    app = make_app(config, store)
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("l", "1", "enter")
+        await settle(pilot)
+    assert opened.urls == ["https://elbyte.example/anuncio"]
+
+
+async def test_a_javascript_link_is_never_opened(config: Config, store: Store, opened) -> None:
+    app = make_app(config, store)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        assert opened.urls == []
+        assert "Not opening" in str(app.query_one("#status").render())
+
+
+async def test_o_opens_the_article_in_the_browser(config: Config, store: Store, opened) -> None:
+    app = make_app(config, store)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "o")
+        await settle(pilot)
+    assert opened.urls == ["https://elbyte.example/articulo-1"]
+
+
+async def test_over_ssh_links_are_shown_and_copied_not_launched(
+    config: Config, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui_reader.ui import browser
+
+    launched: list[str] = []
+    monkeypatch.setattr(browser, "launch", launched.append)
+    monkeypatch.setenv("SSH_CONNECTION", "10.0.0.1 5000 10.0.0.2 22")
+    monkeypatch.setenv("BROWSER", "firefox")
+    app = make_app(config, store)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        assert app.clipboard == "https://elbyte.example/anuncio"
+        assert "https://elbyte.example/anuncio" in str(app.query_one("#status").render())
+    assert launched == []
+
+
+async def test_y_copies_the_article_url(config: Config, store: Store) -> None:
+    app = make_app(config, store)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.clipboard == "https://elbyte.example/articulo-0"
+
+
+async def test_m_toggles_read_and_s_stars_and_both_persist(config: Config, store: Store) -> None:
+    app = make_app(config, store)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("m", "s")
+        await settle(pilot)
+        assert "e0" in app.read and "e0" in app.starred
+        await pilot.press("j", "j", "j", "m")  # e3 was read: now unread
+        await settle(pilot)
+    assert store.is_read("e0") and store.is_starred("e0")
+    assert not store.is_read("e3")
+
+
+async def test_starred_pseudo_feed_lists_starred_entries(config: Config, store: Store) -> None:
+    app = make_app(config, store)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "s")
+        app.go_to_feed(STARRED)
+        await settle(pilot)
+        assert [row[0] for row in app.entry_list.rows] == ["e1"]
+
+
+async def test_n_and_p_jump_between_unread_entries(config: Config, store: Store) -> None:
+    store.set_read(["e1", "e2"])
+    app = make_app(config, store)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")  # e1, e2, e3 are read
+        assert app.entry_list.current_id == "e4"
+        await pilot.press("p")
+        assert app.entry_list.current_id == "e0"
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("n")  # in the article pane, n opens the next unread
+        await settle(pilot)
+        assert app.article_view.entry_id == "e4"
+
+
+async def test_u_shows_unread_only(config: Config, store: Store) -> None:
+    app = make_app(config, store)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        assert "e3" not in [row[0] for row in app.entry_list.rows]
+        await pilot.press("u")
+        await settle(pilot)
+        assert len(app.entry_list.rows) == 8
+
+
+async def test_search_is_accent_and_case_insensitive(config: Config, store: Store) -> None:
+    app = make_app(config, store)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"CIENCIA")
+        await settle(pilot)
+        assert titles(app) == ["Ciência: satélite português chega à órbita"]
+        await pilot.press("enter")
+        assert app.pane == "entries"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert len(app.entry_list.rows) == 8
+
+
+async def test_tab_cycles_panes_and_q_goes_back_then_quits(config: Config, store: Store) -> None:
+    app = make_app(config, store)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        assert app.pane == "entries"
+        await pilot.press("tab")
+        assert app.pane == "article"
+        await pilot.press("tab")
+        assert app.pane == "feeds"
+        await pilot.press("tab", "enter")
+        await settle(pilot)
+        assert app.pane == "article"
+        await pilot.press("q")
+        assert app.pane == "entries"
+        await pilot.press("escape")
+        assert app.pane == "feeds"
+        await pilot.press("escape")
+        assert app.is_running
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+async def test_narrow_terminal_shows_one_pane_at_a_time(config: Config, store: Store) -> None:
+    app = make_app(config, store)
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+
+        def visible() -> list[str]:
+            return [
+                w.id or "" for w in (app.feed_list, app.entry_list, app.article_view) if w.display
+            ]
+
+        assert visible() == ["entries"]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert visible() == ["article"]
+        await pilot.press("q", "q")
+        assert visible() == ["feeds"]
+        await pilot.press("j", "j", "j", "enter")  # the "es" tag
+        await settle(pilot)
+        assert visible() == ["entries"]
+        assert {row[4] for row in app.entry_list.rows} <= {
+            f.url for f in config.feeds if "es" in f.tags
+        }
+
+
+async def test_feeds_pane_counts_unread_and_marks_failed_feeds(
+    config: Config, store: Store
+) -> None:
+    app = make_app(config, store)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        items = {item.label: item for item in app.feed_list.items}
+        assert items["All"].unread == 7
+        assert items["Bit Notizie"].unread == 2
+        assert items["Roto"].failed and not items["El Byte"].failed
+        labels = [item.label for item in app.feed_list.items]
+        assert labels[:3] == ["All", "Starred", "es"]
+
+
+async def test_choosing_a_feed_lists_its_entries(config: Config, store: Store) -> None:
+    app = make_app(config, store)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        app.go_to_feed(BIT_NOTIZIE_KEY)
+        await settle(pilot)
+        assert [row[0] for row in app.entry_list.rows] == ["e3", "e4", "e7"]
+
+
+async def test_keymap_from_config_remaps_bindings(config: Config, store: Store) -> None:
+    config = replace(config, reader=ReaderConfig(keys={"cursor_down": "x", "toggle_star": "f"}))
+    app = make_app(config, store)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("x", "x", "j")
+        assert app.entry_list.cursor == 2
+        await pilot.press("f")
+        assert "e2" in app.starred
+        await pilot.press("question_mark")
+        await pilot.pause()
+        from tui_reader.ui.screens.help import HelpScreen
+
+        assert isinstance(app.screen, HelpScreen)
+        assert ("everywhere", "f", "Star  (toggle_star)") in app.screen.rows
+        assert ("lists", "x", "Down  (cursor_down)") in app.screen.rows
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_help_screen_lists_bindings_with_their_ids(config: Config, store: Store) -> None:
+    from tui_reader.ui.screens.help import binding_rows
+
+    app = make_app(config, store)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        rows = binding_rows([("everywhere", app), ("lists", app.entry_list)], {"next_unread": "N"})
+        by_id = {desc.rsplit("(", 1)[1].rstrip(")"): keys for _, keys, desc in rows}
+        assert by_id["next_unread"] == "N"
+        assert set(by_id["cursor_down"].split()) == {"j", "↓"}
+        for binding_id in ("open", "page_down", "open_in_browser", "copy_url", "open_link",
+                           "toggle_read", "toggle_star", "search", "unread_only", "refresh",
+                           "refresh_all", "next_pane", "back", "top", "bottom"):  # fmt: skip
+            assert binding_id in by_id
+
+
+async def test_command_palette_jumps_to_a_feed(config: Config, store: Store) -> None:
+    app = make_app(config, store)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Go to Bit Notizie")
+        await asyncio.sleep(0.5)
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.feed_key == BIT_NOTIZIE_KEY
+
+
+async def test_mark_all_read_command(config: Config, store: Store) -> None:
+    app = make_app(config, store)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        app.mark_all_read()
+        await settle(pilot)
+    assert all(store.is_read(f"e{i}") for i in range(8))
+
+
+async def test_position_is_restored_on_the_next_start(config: Config, store: Store) -> None:
+    app = make_app(config, store)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        app.go_to_feed(BIT_NOTIZIE_KEY)
+        await settle(pilot)
+        await pilot.press("j", "enter")
+        await settle(pilot)
+    again = make_app(config, store)
+    async with again.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        assert again.feed_key == BIT_NOTIZIE_KEY
+        assert again.entry_list.current_id == "e4"
+
+
+def _new_entry(n: int) -> Entry:
+    return Entry(
+        id=f"new{n}",
+        url=f"https://elbyte.example/nuevo-{n}",
+        title=f"Noticia nueva {n}",
+        feeds=("https://elbyte.example/feed.xml",),
+        published=BASE + timedelta(hours=n + 1),
+        site="El Byte",
+    )
+
+
+async def test_entries_from_a_cron_fetch_appear_and_the_cursor_stays(
+    config: Config, store: Store
+) -> None:
+    app = make_app(config, store)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j")
+        assert app.entry_list.current_id == "e2"
+        cron = Store(config.storage.data_dir, config.storage.cache_dir)  # another process's view
+        cron.add_entries("https://elbyte.example/feed.xml", [_new_entry(1)], {})
+        cron.close()
+        for _ in range(40):
+            await asyncio.sleep(0.05)
+            await settle(pilot, rounds=1)
+            if len(app.entry_list.rows) == 9:
+                break
+        assert app.entry_list.rows[0][0] == "new1"
+        assert app.entry_list.current_id == "e2"
+
+
+async def test_refresh_runs_the_pipeline_in_a_worker(
+    config: Config, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui_reader import pipeline
+    from tui_reader.models import FeedResult, FetchSummary
+
+    calls: list[list[str]] = []
+
+    def fake_run_update(config, store, *, feeds=None, fulltext=True, progress=None, **kw):  # type: ignore[no-untyped-def]
+        calls.append([f.url for f in feeds or []])
+        store.add_entries("https://elbyte.example/feed.xml", [_new_entry(2)], {})
+        result = FeedResult(feed="https://elbyte.example/feed.xml", outcome="ok", new_entries=1)
+        if progress:
+            progress(result)
+        return FetchSummary((result,))
+
+    monkeypatch.setattr(pipeline, "run_update", fake_run_update)
+    app = make_app(config, store)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "enter")
+        await settle(pilot)
+        await pilot.press("tab")  # from the article to the feeds pane
+        await pilot.press("j", "j", "j")  # El Byte
+        await pilot.press("r")
+        await settle(pilot)
+        assert calls == [["https://elbyte.example/feed.xml"]]
+        assert "1 new entries" in str(app.query_one("#status").render())
+        assert app.entry_list.rows[0][0] == "new2"
+        assert app.article_view.entry_id == "e1"  # the open article did not move
+        await pilot.press("R")
+        await settle(pilot)
+        assert len(calls[1]) == len(config.feeds)
+
+
+async def test_fifty_thousand_entries_render_only_visible_lines(
+    config: Config, store: Store
+) -> None:
+    add_many(store, "https://elbyte.example/feed.xml", 50_000)
+    app = make_app(config, store)
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        assert len(app.entry_list.rows) == 50_008
+        app.entry_list.lines_rendered = 0
+        await pilot.press("j")
+        await pilot.pause()
+        assert app.entry_list.lines_rendered <= 24
+        await pilot.press("G")
+        await pilot.pause()
+        assert app.entry_list.cursor == 50_007
+        await pilot.press("slash", *"número 4999")
+        await settle(pilot)
+        assert len(app.entry_list.rows) == 11  # 4999, 49990-49999
+
+
+async def test_no_color_is_honoured(
+    config: Config, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app(config, store)
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        assert app.no_color
+        assert app.animation_level == "none"

@@ -1,0 +1,55 @@
+"""SVG snapshots at 80x24 and 120x40: accented, emoji and right-to-left titles, fixed dates."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from helpers import settle
+from textual.pilot import Pilot
+
+from tui_reader.config import Config
+from tui_reader.store import Store
+from tui_reader.ui.app import make_app
+
+SnapCompare = Callable[..., bool]
+
+
+def keys(*presses: str) -> Callable[[Pilot[Any]], Awaitable[None]]:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        for key in presses:
+            await pilot.press(key)
+            await settle(pilot)
+
+    return run_before
+
+
+def test_entries_at_80x24(snap_compare: SnapCompare, config: Config, store: Store) -> None:
+    assert snap_compare(make_app(config, store), terminal_size=(80, 24), run_before=keys())
+
+
+def test_feeds_at_80x24(snap_compare: SnapCompare, config: Config, store: Store) -> None:
+    assert snap_compare(make_app(config, store), terminal_size=(80, 24), run_before=keys("q"))
+
+
+def test_article_at_80x24(snap_compare: SnapCompare, config: Config, store: Store) -> None:
+    app = make_app(config, store)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=keys("j", "enter"))
+
+
+def test_article_scrolled_to_links_at_80x24(
+    snap_compare: SnapCompare, config: Config, store: Store
+) -> None:
+    app = make_app(config, store)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=keys("enter", "G"))
+
+
+def test_three_panes_at_120x40(snap_compare: SnapCompare, config: Config, store: Store) -> None:
+    app = make_app(config, store)
+    assert snap_compare(app, terminal_size=(120, 40), run_before=keys("j", "s", "enter"))
+
+
+def test_help_at_120x40(snap_compare: SnapCompare, config: Config, store: Store) -> None:
+    app = make_app(config, store)
+    assert snap_compare(app, terminal_size=(120, 40), run_before=keys("question_mark"))

@@ -1,0 +1,42 @@
+"""Handing a link to the browser: http(s) only, `webbrowser` (honours $BROWSER), never a shell."""
+
+from __future__ import annotations
+
+import os
+import sys
+import webbrowser
+from collections.abc import Mapping
+
+from tui_reader.sanitize import is_safe_url
+
+
+def over_ssh(environ: Mapping[str, str] | None = None) -> bool:
+    env = os.environ if environ is None else environ
+    return bool(env.get("SSH_CONNECTION") or env.get("SSH_TTY"))
+
+
+def browser_available(environ: Mapping[str, str] | None = None) -> bool:
+    """Whether opening a URL would reach a browser rather than take over this terminal.
+
+    Over SSH nothing is launched (it would open on the remote machine, or fail). With $BROWSER
+    set the user chose; otherwise only a desktop session (or macOS/Windows) has a browser that
+    does not run inside our terminal.
+    """
+    env = os.environ if environ is None else environ
+    if over_ssh(env):
+        return False
+    if env.get("BROWSER"):
+        return True
+    if sys.platform in ("darwin", "win32"):
+        return True
+    return bool(env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"))
+
+
+def launch(url: str) -> bool:
+    """Open `url` with `webbrowser.open` (blocking: call it from a thread). False if refused."""
+    if not is_safe_url(url):
+        return False
+    try:
+        return bool(webbrowser.open(url, new=2))
+    except webbrowser.Error:
+        return False

@@ -1,0 +1,93 @@
+"""The `?` screen: every key, built from the live bindings after the user's keymap."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.dom import DOMNode
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+
+def binding_rows(
+    nodes: list[tuple[str, DOMNode]], keymap: dict[str, str]
+) -> list[tuple[str, str, str]]:
+    """(where, keys, description) for every binding with an id, keymap applied."""
+    rows: list[tuple[str, str, str]] = []
+    seen: set[tuple[str, str]] = set()
+    for where, node in nodes:
+        bindings = node._bindings.copy()
+        if keymap:
+            bindings.apply_keymap(keymap)
+        by_id: dict[str, tuple[Binding, list[str]]] = {}
+        for key, key_bindings in bindings.key_to_bindings.items():
+            for binding in key_bindings:
+                if binding.id is None or binding.system:
+                    continue
+                entry = by_id.setdefault(binding.id, (binding, []))
+                display = binding.key_display or node.app.get_key_display(
+                    Binding(key, binding.action)
+                )
+                if display not in entry[1]:
+                    entry[1].append(display)
+        digits = [bid for bid in by_id if bid.startswith("open_link_")]
+        if len(digits) > 1:  # the nine "open link n" bindings read better as one row
+            keys_1_9 = " ".join(k for bid in digits for k in by_id.pop(bid)[1])
+            rows.append((where, keys_1_9, "Open link n (open_link_1 … open_link_9)"))
+        for binding_id, (binding, keys) in by_id.items():
+            if (where, binding_id) in seen:
+                continue
+            seen.add((where, binding_id))
+            rows.append(
+                (where, " ".join(keys), f"{binding.description or binding.action}  ({binding_id})")
+            )
+    return rows
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark", "dismiss", "Close", id="close_help"),
+        Binding("j,down", "scroll_down", "Down", show=False, id="help_down"),
+        Binding("k,up", "scroll_up", "Up", show=False, id="help_up"),
+    ]
+
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll {
+        width: 90%; max-width: 90; height: 90%;
+        border: round $primary; background: $surface; padding: 0 1;
+    }
+    """
+
+    def compose(self) -> ComposeResult:
+        app = self.app
+        nodes: list[tuple[str, DOMNode]] = [("everywhere", app)]
+        for where, selector in (("lists", "#entries"), ("article", "#article")):
+            nodes.append((where, app.query_one(selector)))
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="dim")
+        table.add_column(style="bold cyan")
+        table.add_column()
+        self.rows = binding_rows(nodes, dict(app._keymap))
+        for where, keys, description in self.rows:
+            table.add_row(Text(where), Text(keys), Text(description))
+        table.add_row(Text("everywhere"), Text("ctrl+p"), Text("command palette"))
+        with VerticalScroll():
+            yield Static(
+                Text('Keys (remap with [reader.keys] binding_id = "key,key")', style="bold")
+            )
+            yield Static(table)
+
+    def action_dismiss(self) -> None:  # type: ignore[override]
+        self.dismiss(None)
+
+    def action_scroll_down(self) -> None:
+        self.query_one(VerticalScroll).scroll_down(animate=False)
+
+    def action_scroll_up(self) -> None:
+        self.query_one(VerticalScroll).scroll_up(animate=False)
