@@ -608,12 +608,18 @@ COMMANDS = {
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        config = load_config(Path(args.config) if args.config else None)
         if args.command == "extract":
             from tui_reader.extract.command import run_extract
 
             _setup_logging(None, args.verbose)
-            return run_extract(args.sources, fmt=args.format, url=args.url, explain=args.explain)
-        config = load_config(Path(args.config) if args.config else None)
+            return run_extract(
+                args.sources,
+                fmt=args.format,
+                url=args.url,
+                explain=args.explain,
+                user_rules=config.extract,
+            )
         _setup_logging(config, args.verbose)
         if args.command is None:
             return cmd_reader(config)

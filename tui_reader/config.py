@@ -222,7 +222,7 @@ def _parse_filters(check: _Checker, items: Any, prefix: str) -> tuple[FilterRule
             re.compile(pattern)
         except re.error as exc:
             raise ConfigError(check.file, f"{key}.pattern", f"a valid regex ({exc})") from None
-        field_name = check.get(
+        field_name: FilterField = check.get(
             item,
             f"{key}.",
             "field",
@@ -230,7 +230,7 @@ def _parse_filters(check: _Checker, items: Any, prefix: str) -> tuple[FilterRule
             "title, author, text or any",
             "any",
         )
-        action = check.get(
+        action: FilterAction = check.get(
             item, f"{key}.", "action", lambda v: v in ("hide", "read"), '"hide" or "read"', "hide"
         )
         feed = check.get(item, f"{key}.", "feed", _is_str, "a feed URL or title", "")
@@ -276,7 +276,7 @@ def parse_feeds(check: _Checker, items: Any, prefix: str = "feeds") -> tuple[Fee
         keep = item.get("keep_days")
         if keep is not None and not _is_pos_int(keep):
             raise ConfigError(check.file, f"{key}.keep_days", "a positive whole number of days")
-        extract = check.get(
+        extract: dict[str, Any] = check.get(
             item, f"{key}.", "extract", lambda v: isinstance(v, dict), "a table", {}
         )
         feeds.append(
@@ -353,7 +353,9 @@ def _build(data: Mapping[str, Any], file: Path | str) -> Config:
     )
 
     rd = check.table(data, "reader", {"measure", "unread_only", "poll_seconds", "keys"})
-    keys = check.get(rd, "reader.", "keys", lambda v: isinstance(v, dict), "a table", {})
+    keys: dict[str, Any] = check.get(
+        rd, "reader.", "keys", lambda v: isinstance(v, dict), "a table", {}
+    )
     for binding_id, value in keys.items():
         if not isinstance(value, str) or not value.strip():
             raise ConfigError(file, f"reader.keys.{binding_id}", 'a key list such as "j,down"')
@@ -368,7 +370,9 @@ def _build(data: Mapping[str, Any], file: Path | str) -> Config:
         keys=dict(keys),
     )
 
-    extract = check.get(data, "", "extract", lambda v: isinstance(v, dict), "a table", {})
+    extract: dict[str, Any] = check.get(
+        data, "", "extract", lambda v: isinstance(v, dict), "a table", {}
+    )
     return Config(
         storage=storage,
         fetch=fetch,

@@ -92,38 +92,58 @@ def article_text(article: Article, entry: Entry | None = None, width: int = 80) 
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _md_inline(block: Block, links: dict[int, str]) -> str:
-    text = block.text
+def _md_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("*", "\\*").replace("_", "\\_").replace("`", "\\`")
+
+
+def _md_links(block: Block, hrefs: dict[int, str]) -> str:
+    """Block text, escaped, with each link as `[anchor](href)`."""
+    text = clean_text(block.text)
     out: list[str] = []
     pos = 0
     for ref in sorted(block.links, key=lambda r: r.start):
         if ref.start < pos:
             continue
-        out.append(text[pos : ref.start])
-        out.append(f"[{text[ref.start : ref.end]}]({links.get(ref.number, '')})")
+        out.append(_md_escape(text[pos : ref.start]))
+        anchor = _md_escape(text[ref.start : ref.end]).replace("]", "\\]")
+        href = clean_line(hrefs.get(ref.number, "")).replace(")", "%29").replace(" ", "%20")
+        out.append(f"[{anchor}]({href})")
         pos = ref.end
-    out.append(text[pos:])
-    return clean_text("".join(out))
+    out.append(_md_escape(text[pos:]))
+    return "".join(out)
 
 
 def article_markdown(article: Article) -> str:
-    links = {link.number: link.href for link in article.links}
-    parts = [f"# {clean_line(article.title)}"] if article.title else []
+    hrefs = {lk.number: lk.href for lk in article.links}
+    lines: list[str] = []
+    if article.title:
+        lines += [f"# {_md_escape(clean_line(article.title))}", ""]
+    meta = [
+        clean_line(article.author),
+        _date(article.published),
+        clean_line(article.site_name),
+        clean_line(article.language),
+    ]
+    if any(meta):
+        lines += [f"*{_md_escape(' · '.join(m for m in meta if m))}*", ""]
     for block in article.blocks:
-        text = _md_inline(block, links)
+        if block.kind == "code":
+            code = clean_text(block.text)
+            fence = "````" if "```" in code else "```"
+            lines += [fence, code, fence, ""]
+            continue
+        body = _md_links(block, hrefs)
         if block.kind == "heading":
-            parts.append("#" * min(6, max(2, block.level or 2)) + " " + clean_line(text))
-        elif block.kind == "quote":
-            quote = "\n".join("> " + line for line in text.split("\n"))
-            if block.attribution:
-                quote += "\n>\n> " + clean_line(block.attribution)
-            parts.append(quote)
+            lines.append("#" * max(2, min(block.level or 2, 6)) + " " + body.replace("\n", " "))
         elif block.kind == "list":
-            parts.append("\n".join("- " + item for item in text.split("\n")))
-        elif block.kind == "code":
-            parts.append("```\n" + clean_text(block.text) + "\n```")
+            lines.extend(f"- {item}" for item in body.split("\n"))
+        elif block.kind == "quote":
+            lines.extend(f"> {line}" for line in body.split("\n"))
+            if block.attribution:
+                lines += [">", f"> {_md_escape(clean_line(block.attribution))}"]
         elif block.kind == "caption":
-            parts.append(f"*{text}*")
+            lines.append(f"*{body}*")
         else:
-            parts.append(text)
-    return "\n\n".join(parts) + "\n"
+            lines.append(body.replace("\n", "  \n"))
+        lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"

@@ -24,6 +24,11 @@ _SPACES = re.compile(r"[^\S\n]+")
 _BLANK_LINES = re.compile(r" *\n[\n ]*")
 
 
+def strip_escapes(text: str) -> str:
+    """Remove terminal escape sequences (ESC/CSI/OSC ...) with their parameters."""
+    return _ESCAPES.sub("", text)
+
+
 def strip_controls(text: str) -> str:
     """Remove escape sequences and every forbidden character; keeps newlines."""
     if not text:

@@ -134,8 +134,10 @@ class TextBuilder:
     def add(self, text: str | None) -> None:
         if not text:
             return
+        text = strip_controls(text)  # here, so that link offsets stay right
+        if not text:
+            return
         if not self.preserve:
-            text = " ".join(text.split(" ")) if "\n" in text else text
             text = _WS.sub(" ", text)
             last = self.last_char()
             if text[0] == " " and (not last or last in " \n"):
@@ -154,10 +156,7 @@ class TextBuilder:
             self.length -= 1
             if not self.parts[-1]:
                 self.parts.pop()
-        if self.parts and self.last_char() != "\n":
-            self.parts.append("\n")
-            self.length += 1
-        elif self.preserve and self.parts:
+        if (self.parts and self.last_char() != "\n") or (self.preserve and self.parts):
             self.parts.append("\n")
             self.length += 1
         self.sep_pending = False
@@ -191,7 +190,7 @@ class TextBuilder:
         return text, links
 
 
-_WS = re.compile(r"[^\S\n]+")
+_WS = re.compile(r"\s+")
 
 
 def _tag(el: Any) -> str:
@@ -271,8 +270,6 @@ class BlockWalker:
         text, links = tb.finish()
         if not text or len(self.blocks) >= self.max_blocks:
             return
-        if kind != "code":
-            text = strip_controls(text)
         self.blocks.append(RawBlock(kind=kind, text=text, level=level, links=links))
 
     def _loose(self) -> TextBuilder:
@@ -455,12 +452,13 @@ class BlockWalker:
                 if not any(lk.end > cut for lk in links):
                     attribution = lines[-1].strip()
                     text = text[:cut].rstrip("\n ")
-        text = strip_controls(text)
         if not text and attribution:
             text, attribution = attribution, ""
         if text and len(self.blocks) < self.max_blocks:
             self.blocks.append(
-                RawBlock(kind="quote", text=text, attribution=strip_controls(attribution), links=links)
+                RawBlock(
+                    kind="quote", text=text, attribution=strip_controls(attribution), links=links
+                )
             )
 
 

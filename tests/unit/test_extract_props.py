@@ -1,0 +1,133 @@
+"""Property tests: extract_article never raises and never returns control characters."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tui_reader.extract import extract_article
+from tui_reader.models import Article
+
+FORBIDDEN = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+FORBIDDEN_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _check(art: Article) -> None:
+    assert isinstance(art, Article)
+    for block in art.blocks:
+        assert not FORBIDDEN.search(block.text), repr(block.text)
+        assert not FORBIDDEN_LINE.search(block.attribution)
+        for ref in block.links:
+            assert 0 <= ref.start < ref.end <= len(block.text)
+            assert 1 <= ref.number <= len(art.links)
+    for field in (art.title, art.author, art.site_name, art.language, art.url):
+        assert not FORBIDDEN_LINE.search(field), repr(field)
+    for link in art.links:
+        assert not FORBIDDEN_LINE.search(link.text) and not FORBIDDEN_LINE.search(link.href)
+        assert link.href.startswith(("http://", "https://")) or "://" not in link.href
+    for r in art.removed:
+        assert not FORBIDDEN.search(r.text)
+
+
+_nasty = st.sampled_from(
+    [
+        "\x00",
+        "\x1b[31m",
+        "\x1b]0;title\x07",
+        "\u202e",
+        "\u2066",
+        "\x9b2J",
+        "\r\n",
+        "\t",
+        "\ud800",
+        "\x85",
+        "\u2028",
+        "<",
+        ">",
+        "&",
+        "&#0;",
+        "&#x1b;",
+        "&#x202e;",
+        "<br>",
+        "</p>",
+        "<a href='",
+    ]
+)
+_fragment = st.lists(
+    st.one_of(
+        st.text(max_size=30),
+        _nasty,
+        st.sampled_from(
+            [
+                "<p>",
+                "</p>",
+                "<a href='javascript:alert(1)'>",
+                "<a href='/x'>",
+                "</a>",
+                "<blockquote>",
+                "</blockquote>",
+                "<ul><li>",
+                "</li></ul>",
+                "<h2>",
+                "</h2>",
+                "<pre>",
+                "</pre>",
+                "<cite>",
+                "<script>",
+                "</script>",
+                "<title>",
+                "</title>",
+                "<table><tr><td>",
+                "<figcaption>",
+            ]
+        ),
+    ),
+    max_size=40,
+).map("".join)
+
+
+@FAST
+@given(_fragment, st.sampled_from(["page", "feed"]))
+def test_never_raises_on_markup_soup(fragment: str, source: str) -> None:
+    html = f"<html><head><title>{fragment}</title></head><body><article>{fragment * 3}</article></body></html>"
+    _check(extract_article(html, "https://example.org/a", source=source))  # type: ignore[arg-type]
+
+
+@FAST
+@given(st.binary(max_size=2000), st.text(max_size=40))
+def test_never_raises_on_binary(data: bytes, url: str) -> None:
+    _check(extract_article(data, url))
+    _check(extract_article(data, url, source="feed"))
+
+
+@FAST
+@given(st.text(max_size=300))
+def test_never_raises_on_text(text: str) -> None:
+    _check(extract_article(text, "http://example.org/"))
+
+
+def test_enormous_input_is_bounded() -> None:
+    para = "<p>" + "palabra " * 60 + "\x1b[2J\u202e</p>"
+    html = "<html><body><article>" + para * 20000 + "</article></body></html>"  # ~10 MB
+    art = extract_article(html, "https://example.org/big")
+    _check(art)
+
+
+def test_deep_nesting_does_not_raise() -> None:
+    html = "<div>" * 5000 + "<p>deep text inside many divs</p>" + "</div>" * 5000
+    _check(extract_article(html, "https://example.org/deep"))
+
+
+def test_control_characters_in_content_are_removed() -> None:
+    body = (
+        "<p>Texto con escape \x1b[31mrojo\x1b[0m y bidi \u202eoculto\u202c y nulo \x00 aquí, "
+        "con bastantes palabras para que el extractor lo considere el artículo principal.</p>"
+    ) * 4
+    html = f"<html><head><title>T\x1b]0;x\x07ítulo</title></head><body><article>{body}</article></body></html>"
+    art = extract_article(html, "https://example.org/c")
+    _check(art)
+    assert "rojo" in art.text and "[31m" not in art.text

@@ -1,0 +1,63 @@
+"""Article extraction: trafilatura plus three layers of boilerplate removal, as pure functions.
+
+Public API:
+
+- `load_rules(user)` -> `Rules`: the shipped `config/boilerplate.toml` extended by the user's
+  `[extract]` table.
+- `extract_article(html, url, rules=..., site_stats=..., source=...)` -> `Article`: never raises.
+- `SiteStats` / `update_site_stats(stats, article)`: per-site repetition counts (layer c).
+
+This module stays light: trafilatura and lxml are imported only when an article is extracted.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Literal
+
+from tui_reader.extract.repetition import SiteStats, update_site_stats
+from tui_reader.extract.rules import Rules, SiteRules, load_rules
+from tui_reader.models import Article
+
+if TYPE_CHECKING:
+    from tui_reader.extract.pipeline import Trace
+
+__all__ = [
+    "Rules",
+    "SiteRules",
+    "SiteStats",
+    "extract_article",
+    "load_rules",
+    "update_site_stats",
+]
+
+LOG = logging.getLogger(__name__)
+
+
+def extract_article(
+    html: str | bytes,
+    url: str,
+    *,
+    rules: Rules | None = None,
+    site_stats: SiteStats | None = None,
+    source: Literal["feed", "page"] = "page",
+    trace: Trace | None = None,
+) -> Article:
+    """The article in `html` (a whole page, or a feed item's content when source="feed").
+
+    Never raises: on any failure an Article with no blocks is returned.  No string of the
+    result holds control characters, escape sequences or bidi overrides.
+    """
+    from tui_reader.extract.clean import clean_href
+
+    try:
+        from tui_reader.extract.pipeline import run
+
+        return run(html, url, rules, site_stats, source, trace)
+    except Exception as err:
+        LOG.debug("extraction failed for %r: %s", url, err, exc_info=True)
+        try:
+            safe_url = clean_href(url) if isinstance(url, str) else ""
+        except Exception:
+            safe_url = ""
+        return Article(url=safe_url, source=source)

@@ -1,0 +1,527 @@
+"""Boilerplate removal, layers (a) and (b), plus the hooks of layer (c).
+
+`preclean` works on the lxml tree of the page before trafilatura sees it: selector rules, and
+small repairs so trafilatura keeps what we want (captions, pull quotes, quote attributions).
+`filter_blocks` works on the converted blocks: marker phrases, structural heuristics, site
+chrome (tagline) and repetition.  Both record every removal with the id of the rule that fired.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+from urllib.parse import urlsplit
+
+from lxml import etree
+
+from tui_reader.extract.clean import clean_line, fold
+from tui_reader.extract.compiled import Compiled
+from tui_reader.extract.convert import RawBlock
+from tui_reader.extract.repetition import SiteStats, is_repeated
+from tui_reader.extract.rules import Rules
+from tui_reader.models import Removal
+
+MAX_BOX_CHARS = 4000  # a selector never removes more text than this (guards the article itself)
+_SEPARATOR = re.compile(r"^\s*(?:[:：»›→|>\-–—•·]+|\.{3}|…)\s*")
+_LABEL_END = re.compile(r"[:：»›→|>\-–—•·]\s*$")
+_TRAILING_PUNCT = re.compile(r"^[\s.!?»\"'”’)\]]*$")
+# Captions are kept for WordPress markup only (wp-caption, wp-block-image, wp-element-caption):
+# there they are the author's text; elsewhere figcaptions are mostly agency photo credits.
+FIGCAPTION_XPATH = (
+    "//figcaption[contains(@class, 'wp-') or ancestor::figure[contains(@class, 'wp-')]]"
+)
+CAPTION_XPATH = (
+    FIGCAPTION_XPATH
+    + " | //*[contains(concat(' ', normalize-space(@class), ' '), ' wp-caption-text ')]"
+)
+_PROTECTED = frozenset({"html", "body", "main", "article"})
+
+
+def _text_of(el: Any) -> str:
+    """Text of an element (style and script are gone by the time this runs)."""
+    return clean_line(" ".join(el.itertext()))
+
+
+def _drop(el: Any) -> None:
+    """Remove `el` from the tree, keeping its tail text in place."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail = el.tail
+    if tail and tail.strip():
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(el)
+
+
+@dataclass(slots=True)
+class PreInfo:
+    """What the pre-cleaning learnt about the page, for the block rules."""
+
+    captions: set[str] = field(default_factory=set)
+    chrome: set[str] = field(default_factory=set)
+    classes: set[str] = field(default_factory=set)  # class tokens present in the source
+    ids: set[str] = field(default_factory=set)
+
+
+_CLASS_DQ = re.compile(r'class\s*=\s*"([^"]*)"')
+_CLASS_SQ = re.compile(r"class\s*=\s*'([^']*)'")
+_ID_DQ = re.compile(r' id\s*=\s*"([^"]*)"')  # a literal prefix keeps these regexes fast
+_ID_SQ = re.compile(r" id\s*=\s*'([^']*)'")
+_XPATH_LITERALS = re.compile(r"'([^']+)'|\"([^\"]+)\"")
+
+
+def _present_tokens(html: str, dq: re.Pattern[str], sq: re.Pattern[str], attr: str) -> set[str]:
+    """Every class (or id) token that occurs in the page source: a cheap prefilter."""
+    values = dq.findall(html)
+    if f"{attr}='" in html or f"{attr}= '" in html or f"{attr} =" in html:
+        values += sq.findall(html)
+    return set(" ".join(values).split())
+
+
+@lru_cache(maxsize=256)
+def _token_xpath(classes: frozenset[str], ids: frozenset[str]) -> Any:
+    tests = [
+        f"contains(concat(' ', normalize-space(@class), ' '), ' {c} ')" for c in sorted(classes)
+    ]
+    tests += [f"@id='{i}'" for i in sorted(ids)]
+    return etree.XPath("//*[" + " or ".join(tests) + "]")
+
+
+def _needles(xpath: str) -> tuple[str, ...]:
+    """String literals of an XPath selector: it can only match if one occurs in the source."""
+    found = [(a or b).strip() for a, b in _XPATH_LITERALS.findall(xpath)]
+    return tuple(f for f in found if len(f) >= 3)
+
+
+def _selector_hits(root: Any, html: str, comp: Compiled, info: PreInfo) -> list[tuple[Any, str]]:
+    hits: list[tuple[Any, str]] = []
+    seen: set[Any] = set()
+    if comp.class_selectors or comp.id_selectors:
+        classes = frozenset(t for t in info.classes if t in comp.class_selectors)
+        ids = frozenset(t for t in info.ids if t in comp.id_selectors)
+        if classes or ids:
+            for el in _token_xpath(classes, ids)(root):
+                sel = None
+                ident = el.get("id")
+                if ident in ids:
+                    sel = comp.id_selectors[ident]
+                else:
+                    for token in (el.get("class") or "").split():
+                        if token in classes:
+                            sel = comp.class_selectors[token]
+                            break
+                if sel is not None:
+                    hits.append((el, sel))
+                    seen.add(el)
+    for sel, xp in comp.xpaths:
+        needles = _needles(xp.path)
+        if needles and not any(n in html for n in needles):
+            continue
+        try:
+            matched = xp(root)
+        except Exception:
+            continue
+        for el in matched if isinstance(matched, list) else ():
+            if hasattr(el, "tag") and el not in seen:
+                hits.append((el, sel))
+                seen.add(el)
+    return hits
+
+
+def preclean(
+    root: Any, html: str, comp: Compiled, removed: list[Removal], *, captions: bool
+) -> PreInfo:
+    """Apply selector rules and repairs to the page tree, in place."""
+    info = PreInfo(
+        classes=_present_tokens(html, _CLASS_DQ, _CLASS_SQ, "class"),
+        ids=_present_tokens(html, _ID_DQ, _ID_SQ, "id"),
+    )
+    _site_chrome(root, info)
+    dropped: set[Any] = set()
+    for el, sel in _selector_hits(root, html, comp, info):
+        if el.getparent() is None or not isinstance(el.tag, str) or el.tag.lower() in _PROTECTED:
+            continue
+        if any(anc in dropped for anc in el.iterancestors()):
+            continue  # inside a box already removed
+        text = _text_of(el)
+        if len(text) > MAX_BOX_CHARS:
+            continue
+        _drop(el)
+        dropped.add(el)
+        if text:
+            removed.append(Removal(f"selector:{sel}", text[:300]))
+    if "blockquote" in html:
+        _repair_quotes(root)
+    if captions and ("figcaption" in html or "wp-caption-text" in info.classes):
+        _captions_to_paragraphs(root, info)
+    return info
+
+
+_CHROME_HINTS = ("tagline", "site-description", "slogan", "site-title", "site-branding")
+
+
+def _site_chrome(root: Any, info: PreInfo) -> None:
+    """Texts of the site header/branding (tagline, site name) outside the article."""
+    hinted = sorted(t for t in info.classes | info.ids if any(h in t for h in _CHROME_HINTS))
+    if hinted:
+        for el in _token_xpath(frozenset(hinted), frozenset(hinted))(root)[:20]:
+            text = _text_of(el)
+            if 3 <= len(text) <= 200:
+                info.chrome.add(fold(text))
+    head = root.find("head")
+    if head is not None:
+        for meta in head.iterchildren("meta"):
+            key = meta.get("property") or meta.get("name") or ""
+            if key in ("og:site_name", "application-name", "apple-mobile-web-app-title"):
+                content = clean_line(meta.get("content") or "")
+                if content:
+                    info.chrome.add(fold(content))
+
+
+_DASH_START = re.compile(r"^\s*[—–―~-]")
+
+
+def _repair_quotes(root: Any) -> None:
+    """Keep pull quotes (trafilatura drops <figure>) and their <cite>/<footer> attributions."""
+    for fig in root.xpath("//figure[.//blockquote]"):
+        fig.tag = "div"
+    for cite in root.xpath("//blockquote/cite | //blockquote/footer | //blockquote/p/cite[last()]"):
+        text = _text_of(cite)
+        if not text:
+            continue
+        parent = cite.getparent()
+        # <p><cite>Name</cite></p> as the last paragraph of the quote, or a cite inside prose
+        if parent.tag == "p" and (clean_line(parent.text or "") or len(parent) > 1):
+            continue
+        cite.tag = "p"
+        if not _DASH_START.match(text):
+            cite.text = "— " + (cite.text or "").lstrip()
+        if parent.tag == "p":
+            parent.tag = "div"
+
+
+def _captions_to_paragraphs(root: Any, info: PreInfo) -> None:
+    """Image captions become paragraphs (trafilatura drops figures) remembered as captions."""
+    for cap in root.xpath(CAPTION_XPATH if "wp-caption-text" in info.classes else FIGCAPTION_XPATH):
+        text = _text_of(cap)
+        if not text or len(text) > 600:
+            continue
+        fig = None
+        for anc in cap.iterancestors():
+            if anc.tag == "figure" or "wp-caption" in (anc.get("class") or "").split():
+                fig = anc
+                break
+            if anc.tag in ("article", "main", "body"):
+                break
+        para = cap.makeelement("p", {})
+        para.text = cap.text
+        for child in list(cap):
+            para.append(child)
+        if fig is not None and fig.find(".//blockquote") is None and fig.find(".//table") is None:
+            para.tail = fig.tail
+            parent = fig.getparent()
+            if parent is None:
+                continue
+            parent.replace(fig, para)
+        else:
+            para.tail = cap.tail
+            parent = cap.getparent()
+            if parent is None:
+                continue
+            parent.replace(cap, para)
+        info.captions.add(fold(text))
+
+
+# ------------------------------------------------------------------ block rules
+
+
+def _host(url: str) -> str:
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return ""
+    return host[4:] if host.startswith("www.") else host
+
+
+def _site_key(host: str) -> str:
+    """A crude registrable domain: the last two labels (three for short second levels)."""
+    parts = host.split(".")
+    if len(parts) >= 3 and len(parts[-2]) <= 3 and len(parts[-1]) == 2:
+        return ".".join(parts[-3:])
+    return ".".join(parts[-2:])
+
+
+def _same_page(a: str, b: str) -> bool:
+    def norm(u: str) -> str:
+        u = u.split("#", 1)[0]
+        if u.startswith("https://"):
+            u = "http://" + u[8:]
+        return u.replace("://www.", "://").rstrip("/")
+
+    return bool(a) and bool(b) and norm(a) == norm(b)
+
+
+@dataclass(slots=True)
+class BlockContext:
+    url: str
+    title: str
+    rules: Rules
+    comp: Compiled
+    pre: PreInfo
+    stats: SiteStats | None
+    source: str
+
+
+def _link_chars(block: RawBlock) -> int:
+    return sum(lk.end - lk.start for lk in block.links)
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+def _is_social(href: str, comp: Compiled) -> bool:
+    host = _host(href)
+    if host in comp.social_hosts or any(host.endswith("." + h) for h in comp.social_hosts):
+        return True
+    low = href.lower()
+    return any(p.lower() in low for p in comp.share_paths)
+
+
+_LEADING_SYMBOLS = re.compile(r"^[\W_]+")
+
+
+def _marker_rule(block: RawBlock, ctx: BlockContext) -> tuple[str, bool] | None:
+    """(rule id, label only) when the block starts with a marker phrase and looks like a box."""
+    if block.kind not in ("paragraph", "heading", "list", "caption"):
+        return None
+    text = block.text
+    if len(text) > 400 and block.kind != "list":
+        return None
+    first_line = text.split("\n", 1)[0]
+    lead = _LEADING_SYMBOLS.match(first_line)
+    skip = lead.end() if lead else 0
+    folded = fold(first_line[skip:])
+    hit = ctx.comp.markers.match_start(folded)
+    if hit is None:
+        return None
+    lang, phrase, end = hit
+    rule = f"marker:{lang}:{phrase}"
+    rest = folded[end:]
+    if not rest.strip(" :：.»›→|>-–—•·…!?"):
+        # the phrase alone: a box title ("Artículos relacionados"), or a bare label line
+        if block.kind == "list" and "\n" in text:
+            return (rule, False) if _mostly_links(block) else None
+        return rule, True
+    if block.kind == "list":
+        return (rule, False) if _mostly_links(block) else None
+    after_sep = _SEPARATOR.match(rest)
+    offset = skip + _phrase_end(first_line[skip:], phrase, end)
+    total = len(text)
+    link_chars = _link_chars(block)
+    first_link = min((lk.start for lk in block.links), default=-1)
+    starts_with_link = first_link >= offset and not text[offset:first_link].strip(
+        " :：»›→|>-–—•·…\u00a0"
+    )
+    if after_sep and after_sep.group(0).strip():
+        # "Marker: something" -- a short tail, or a tail that is mostly a link
+        if starts_with_link and link_chars >= 0.5 * (total - offset):
+            return rule, False
+        if _words(text) <= 16 and not block.links and block.kind != "heading":
+            return rule, False
+        return None
+    if starts_with_link and link_chars >= 0.6 * (total - offset) and _words(text) <= 40:
+        return rule, False
+    return None
+
+
+def _phrase_end(line: str, phrase: str, folded_end: int) -> int:
+    """Where `phrase` (matched case-insensitively at the start of `line`) ends in `line`."""
+    words = [re.escape(w) for w in phrase.split()]
+    m = re.match(r"\s*".join(words), line, re.IGNORECASE) if words else None
+    return m.end() if m else min(folded_end, len(line))
+
+
+def _mostly_links(block: RawBlock) -> bool:
+    chars = len(block.text.replace("\n", "").replace(" ", ""))
+    if not chars:
+        return False
+    link = sum(len(block.text[lk.start : lk.end].replace(" ", "")) for lk in block.links)
+    return link >= 0.6 * chars
+
+
+def _is_toc(block: RawBlock, headings: set[str]) -> bool:
+    if block.kind != "list" or len(headings) < 2:
+        return False
+    lines = [fold(x).strip(" .0123456789") for x in block.text.split("\n") if x.strip()]
+    return len(lines) >= 2 and sum(1 for x in lines if x in headings) >= max(2, 0.8 * len(lines))
+
+
+def filter_blocks(
+    blocks: list[RawBlock], ctx: BlockContext, removed: list[Removal]
+) -> list[RawBlock]:
+    """Drop boilerplate blocks, recording each removal with its rule."""
+    comp = ctx.comp
+    page_host = _host(ctx.url)
+    page_site = _site_key(page_host) if page_host else ""
+    headings = {fold(b.text).strip(" .0123456789") for b in blocks if b.kind == "heading"}
+    title_key = fold(ctx.title) if ctx.title else ""
+    rep = ctx.rules.repetition
+    n = len(blocks)
+    keep: list[RawBlock] = []
+    drop_next_links = False  # after a bare "Related articles" label: its list of links
+    last_label_rule = ""
+    seen_texts: set[str] = set()
+    repeated: list[tuple[int, RawBlock]] = []
+    for i, block in enumerate(blocks):
+        rule: str | None = None
+        folded = fold(block.text)
+        words = _words(block.text)
+        near_end = i >= n - 3
+        if drop_next_links:
+            drop_next_links = False
+            if block.kind in ("list", "paragraph") and block.links and _mostly_links(block):
+                rule = last_label_rule
+        if rule is None:
+            marker = _marker_rule(block, ctx)
+            if marker is not None:
+                rule, label_only = marker
+                if label_only:
+                    nxt = blocks[i + 1] if i + 1 < n else None
+                    if nxt is None or (nxt.links and _mostly_links(nxt)) or block.kind != "heading":
+                        drop_next_links = True
+                        last_label_rule = rule
+                    else:
+                        # a heading that happens to be a marker word, followed by prose: keep it
+                        rule = None
+                        drop_next_links = False
+        if (
+            rule is None
+            and block.kind in ("paragraph", "heading")
+            and not block.links
+            and words <= 3
+            and block.text.rstrip().endswith((":", "："))
+        ):
+            nxt = blocks[i + 1] if i + 1 < n else None
+            if nxt is None or (nxt.links and _mostly_links(nxt)):
+                rule = last_label_rule = "structure:label"
+                drop_next_links = True
+        if rule is None and block.kind in ("paragraph", "caption") and words <= 60:
+            hit = comp.footers.search(folded)
+            if hit is not None and block.links and (near_end or ctx.source == "feed"):
+                rule = f"footer:{hit[0]}:{hit[1]}"
+        if rule is None and block.links and words <= 40 and block.kind != "quote":
+            for lk in block.links:
+                if _same_page(lk.href, ctx.url) and (
+                    near_end or (title_key and fold(block.text[lk.start : lk.end]) == title_key)
+                ):
+                    rule = "structure:self-link"
+                    break
+        if rule is None and block.kind in ("paragraph", "list", "caption") and words <= 45:
+            social_links = sum(1 for lk in block.links if _is_social(lk.href, comp))
+            follow = comp.follow.search(folded)
+            names = comp.social_names.search(folded) if comp.social_names else None
+            if follow is not None and (names is not None or social_links):
+                rule = f"follow:{follow[0]}:{follow[1]}"
+            elif len(block.links) >= 2 and social_links * 2 >= len(block.links):
+                rule = "structure:share"
+        if rule is None and block.kind in ("paragraph", "list"):
+            rule = _label_link(block, page_site)
+        if rule is None and block.links and block.kind in ("paragraph", "list"):
+            rule = _density(block, page_site)
+        if rule is None and _is_toc(block, headings):
+            rule = "structure:toc"
+        if rule is None and block.kind != "quote" and folded in ctx.pre.chrome and words <= 30:
+            rule = "structure:site-chrome"
+        if (
+            rule is None
+            and ctx.stats is not None
+            and block.kind not in ("code", "quote")
+            and is_repeated(
+                ctx.stats,
+                block.text,
+                min_articles=rep.min_articles,
+                min_share=rep.min_share,
+                min_chars=rep.min_chars,
+                max_chars=rep.max_chars,
+            )
+        ):
+            rule = "repeated"
+        if rule is None and block.kind != "heading" and len(folded) >= 20:
+            if folded in seen_texts:
+                rule = "structure:duplicate"
+            else:
+                seen_texts.add(folded)
+        if rule == "repeated":
+            repeated.append((len(keep), block))
+        elif rule is None:
+            keep.append(block)
+        else:
+            removed.append(
+                Removal(rule, block.text if len(block.text) <= 2000 else block.text[:2000])
+            )
+    if repeated:
+        kept_chars = sum(len(b.text) for b in keep)
+        if kept_chars >= sum(len(b.text) for _, b in repeated):
+            removed.extend(Removal("repeated", b.text) for _, b in repeated)
+        else:  # the "repeated" blocks are most of the page: keep them, in place
+            for pos, b in reversed(repeated):
+                keep.insert(pos, b)
+    return keep
+
+
+def _label_link(block: RawBlock, page_site: str) -> str | None:
+    """A short "Label: <a>Title</a>" (no marker word needed), or a bare same-site link line."""
+    if len(block.links) != 1 or _words(block.text) > 30 or "\n" in block.text:
+        return None
+    lk = block.links[0]
+    label = block.text[: lk.start]
+    after = block.text[lk.end :]
+    if not _TRAILING_PUNCT.match(after):
+        return None
+    link_host = _host(lk.href)
+    same_site = bool(page_site) and bool(link_host) and _site_key(link_host) == page_site
+    link_words = _words(block.text[lk.start : lk.end])
+    if not label.strip():
+        # the whole block is one link: a related-post title on its own line
+        return "structure:label-link" if same_site and link_words >= 4 else None
+    if _words(label) <= 5 and _LABEL_END.search(label) and link_words >= 2:
+        return "structure:label-link"
+    return None
+
+
+def _density(block: RawBlock, page_site: str) -> str | None:
+    """Blocks made mostly of link text: tag lists, link farms, related lists."""
+    links = block.links
+    if not _mostly_links(block):
+        return None
+    if block.kind == "list":
+        lines = [x for x in block.text.split("\n") if x.strip()]
+        if len(lines) < 2:
+            return None
+        same = sum(1 for lk in links if page_site and _site_key(_host(lk.href)) == page_site)
+        return "density" if same * 2 >= len(links) else None
+    if len(links) >= 3:
+        avg_words = sum(_words(block.text[lk.start : lk.end]) for lk in links) / len(links)
+        link_chars = sum(lk.end - lk.start for lk in links)
+        if avg_words <= 4 and link_chars >= 0.8 * len(block.text.replace(" ", "")):
+            return "density"
+    return None
+
+
+def dedupe_removed(removed: Iterable[Removal]) -> tuple[Removal, ...]:
+    seen: set[tuple[str, str]] = set()
+    out: list[Removal] = []
+    for r in removed:
+        key = (r.rule, r.text)
+        if key not in seen:
+            seen.add(key)
+            out.append(r)
+    return tuple(out)

@@ -1,0 +1,441 @@
+"""The extraction pipeline: decode -> parse once -> pre-clean -> trafilatura -> blocks -> rules.
+
+Imported lazily by `tui_reader.extract.extract_article` (it pulls in trafilatura).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Literal
+from urllib.parse import urljoin, urlsplit
+
+from lxml import etree
+from lxml import html as lxml_html
+
+from tui_reader.extract.boilerplate import (
+    BlockContext,
+    PreInfo,
+    dedupe_removed,
+    filter_blocks,
+    preclean,
+)
+from tui_reader.extract.clean import clean_href, clean_line, fold, strip_controls, strip_escapes
+from tui_reader.extract.compiled import compile_rules
+from tui_reader.extract.convert import BlockWalker, RawBlock, attach_attributions
+from tui_reader.extract.repetition import SiteStats
+from tui_reader.extract.rules import Rules, load_rules
+from tui_reader.models import Article, Block, Link, LinkRef, Removal
+
+LOG = logging.getLogger(__name__)
+
+MAX_INPUT_CHARS = 6_000_000  # pages beyond this are cut (a news article is far smaller)
+KEEP_CAPTIONS = True
+FAST = True
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)""", re.I)
+_DATE_META = (
+    "article:published_time",
+    "og:published_time",
+    "datePublished",
+    "pubdate",
+    "publishdate",
+    "date",
+    "dc.date",
+    "dc.date.issued",
+    "sailthru.date",
+    "parsely-pub-date",
+)
+
+
+# ------------------------------------------------------------------ input
+
+
+def decode(data: str | bytes) -> str:
+    """Bytes -> str: BOM, then UTF-8, then the page's declared charset, then cp1252."""
+    if isinstance(data, str):
+        text = data
+    else:
+        raw = bytes(data[: MAX_INPUT_CHARS * 2])
+        if raw.startswith(b"\xef\xbb\xbf"):
+            text = raw[3:].decode("utf-8", "replace")
+        elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+            text = raw.decode("utf-16", "replace")
+        else:
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                m = _META_CHARSET.search(raw[:4096])
+                enc = m.group(1).decode("ascii", "replace") if m else "cp1252"
+                try:
+                    text = raw.decode(enc, "replace")
+                except LookupError:
+                    text = raw.decode("cp1252", "replace")
+    if len(text) > MAX_INPUT_CHARS:
+        text = text[:MAX_INPUT_CHARS]
+    if "\x1b" in text or "\x9b" in text:
+        text = strip_escapes(text)
+    # lxml drops the other C0 controls itself; output strings are sanitised again at the end
+    return text
+
+
+def _parse_page(text: str) -> Any:
+    from trafilatura.utils import load_html
+
+    tree = None
+    try:
+        tree = load_html(text)
+    except Exception:
+        tree = None
+    if tree is None:
+        try:
+            tree = lxml_html.document_fromstring(text or "<html></html>")
+        except (etree.ParserError, ValueError):
+            tree = None
+    return tree
+
+
+def _parse_fragment(text: str) -> Any:
+    try:
+        body = lxml_html.fragment_fromstring(text, create_parent="article")
+    except (etree.ParserError, ValueError):
+        return None
+    root = lxml_html.Element("html")
+    b = etree.SubElement(root, "body")
+    b.append(body)
+    return root
+
+
+# ------------------------------------------------------------------ metadata
+
+
+def _lang_code(value: str) -> str:
+    value = value.strip().lower().replace("_", "-")
+    code = value.split("-", 1)[0]
+    return code if code.isalpha() and 2 <= len(code) <= 3 else ""
+
+
+def _declared_language(root: Any) -> str:
+    lang = _lang_code(root.get("lang") or root.get("xml:lang") or "")
+    if lang:
+        return lang
+    for meta in root.xpath(
+        "//meta[@http-equiv='content-language' or @http-equiv='Content-Language'"
+        " or @property='og:locale' or @name='language']"
+    )[:3]:
+        lang = _lang_code(meta.get("content") or "")
+        if lang:
+            return lang
+    return ""
+
+
+def _detect_language(text: str) -> str:
+    if len(text) < 20:
+        return ""
+    try:
+        import py3langid
+
+        lang, _ = py3langid.classify(text[:3000])
+        return str(lang)
+    except Exception:
+        return ""
+
+
+def _parse_dt(value: str) -> datetime | None:
+    value = value.strip()
+    if not value:
+        return None
+    if value.endswith("Z"):
+        value = value[:-1] + "+00:00"
+    try:
+        dt = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    try:
+        return dt.astimezone(UTC)
+    except (OverflowError, ValueError):
+        return None
+
+
+def _precise_date(root: Any) -> datetime | None:
+    for meta in root.xpath("//meta[@property or @name or @itemprop]")[:200]:
+        key = meta.get("property") or meta.get("name") or meta.get("itemprop") or ""
+        if key in _DATE_META or key.lower() in _DATE_META:
+            dt = _parse_dt(meta.get("content") or "")
+            if dt is not None:
+                return dt
+    for script in root.xpath("//script[@type='application/ld+json']")[:5]:
+        m = re.search(r'"datePublished"\s*:\s*"([^"]{8,40})"', script.text or "")
+        if m:
+            dt = _parse_dt(m.group(1))
+            if dt is not None:
+                return dt
+    for t in root.xpath("//time[@datetime]")[:3]:
+        dt = _parse_dt(t.get("datetime") or "")
+        if dt is not None:
+            return dt
+    return None
+
+
+def _published(root: Any, day: str | None) -> datetime | None:
+    precise = _precise_date(root)
+    if day:
+        try:
+            coarse = datetime.strptime(day[:10], "%Y-%m-%d").replace(tzinfo=UTC)
+        except ValueError:
+            coarse = None
+        if coarse is not None:
+            if precise is not None and abs((precise - coarse).total_seconds()) < 2 * 86400:
+                return precise
+            return coarse
+    return precise
+
+
+# ------------------------------------------------------------------ links
+
+
+def _base_url(root: Any, url: str, canonical: str) -> str:
+    base = url or canonical
+    for el in root.xpath("//base[@href]")[:1]:
+        href = (el.get("href") or "").strip()
+        if href:
+            base = urljoin(base, href) if base else href
+    return base
+
+
+def _resolve(href: str, base: str, page: str) -> str | None:
+    href = clean_href(href)
+    if not href or href.startswith("#"):
+        return None
+    try:
+        absolute = urljoin(base, href) if base else href
+        parts = urlsplit(absolute)
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if scheme in ("http", "https"):
+        if not parts.netloc:
+            return None
+        if page and parts.fragment and absolute.split("#", 1)[0] == page.split("#", 1)[0]:
+            return None  # an anchor inside this page
+        return absolute
+    if not scheme and not base and not href.startswith("//"):
+        return href  # relative, with nothing to resolve it against
+    return None
+
+
+def _finish_blocks(
+    raw: list[RawBlock], base: str, page: str
+) -> tuple[tuple[Block, ...], tuple[Link, ...]]:
+    blocks: list[Block] = []
+    links: list[Link] = []
+    for rb in raw:
+        refs: list[LinkRef] = []
+        text = strip_controls(rb.text)
+        spans = rb.links if text == rb.text else []  # TextBuilder cleans: always equal
+        for lk in spans:
+            href = _resolve(lk.href, base, page)
+            if href is None:
+                continue
+            anchor = clean_line(text[lk.start : lk.end])
+            if not anchor:
+                continue
+            number = len(links) + 1
+            links.append(Link(number=number, text=anchor, href=href))
+            refs.append(LinkRef(lk.start, lk.end, number))
+        blocks.append(
+            Block(
+                kind=rb.kind,
+                text=text,
+                level=rb.level if rb.kind == "heading" else 0,
+                attribution=clean_line(rb.attribution),
+                links=tuple(refs),
+            )
+        )
+    return tuple(blocks), tuple(links)
+
+
+# ------------------------------------------------------------------ main
+
+
+def _shrink(root: Any) -> None:
+    """Drop what no stage reads (keeps JSON-LD for the metadata): less to copy and walk."""
+    etree.strip_elements(root, "style", "noscript", "svg", "template", with_tail=False)
+    for script in list(root.iter("script")):
+        if script.get("type") != "application/ld+json":
+            parent = script.getparent()
+            if parent is not None:
+                tail = script.tail
+                if tail and tail.strip():
+                    prev = script.getprevious()
+                    if prev is not None:
+                        prev.tail = (prev.tail or "") + tail
+                    else:
+                        parent.text = (parent.text or "") + tail
+                parent.remove(script)
+
+
+def _container(root: Any) -> Any:
+    for path in ("//article", "//main", "//*[@role='main']"):
+        found = root.xpath(path)
+        if len(found) == 1:
+            return found[0]
+    body = root.find("body")
+    return body if body is not None else root
+
+
+def _trafilatura(root: Any, url: str) -> Any:
+    from trafilatura import bare_extraction
+
+    return bare_extraction(
+        root,
+        url=url or None,
+        include_comments=False,
+        include_links=True,
+        include_formatting=True,
+        include_tables=True,
+        include_images=False,
+        fast=FAST,
+        with_metadata=True,
+        output_format="xml",
+        date_extraction_params={"extensive_search": False, "original_date": True},
+    )
+
+
+_TITLE_SEPARATORS = re.compile(r"\s+[|–—\-·:»/]+\s+")
+
+
+def _better_title(root: Any, title: str, site_name: str) -> str:
+    """The headline without a " - Site name" suffix; the page's <h1> when it is that headline."""
+    h1s = [clean_line(h.text_content()) for h in root.xpath("//h1")[:3]]
+    h1s = [h for h in h1s if h]
+    if not title:
+        return h1s[0] if h1s else ""
+    key = fold(title)
+    for h in h1s:
+        hk = fold(h)
+        if hk == key:
+            return title
+        if len(hk) >= 10 and key.startswith(hk) and _TITLE_SEPARATORS.match(title[len(h) :]):
+            return h
+    parts = _TITLE_SEPARATORS.split(title)
+    if len(parts) > 1 and site_name and fold(parts[-1]) == fold(site_name):
+        return title[: title.rfind(parts[-1])].rstrip(" |–—-·:»/")
+    return title
+
+
+def _mark_captions(blocks: list[RawBlock], pre: PreInfo) -> None:
+    if not pre.captions:
+        return
+    for b in blocks:
+        if b.kind == "paragraph" and fold(b.text) in pre.captions:
+            b.kind = "caption"
+
+
+@dataclass(slots=True)
+class Trace:
+    """How an article was obtained, for `extract --explain`."""
+
+    how: str = "empty input"
+    blocks_before_rules: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def run(
+    data: str | bytes,
+    url: str,
+    rules: Rules | None,
+    site_stats: SiteStats | None,
+    source: Literal["feed", "page"],
+    trace: Trace | None = None,
+) -> Article:
+    trace = trace if trace is not None else Trace()
+    url = clean_href(url or "")
+    text = decode(data)
+    rules = rules if rules is not None else load_rules()
+    if not text.strip():
+        return Article(url=url, source=source)
+    root = _parse_fragment(text) if source == "feed" else _parse_page(text)
+    if root is None:
+        trace.how = "unparsable input"
+        return Article(url=url, source=source)
+    host = urlsplit(url).hostname or "" if url else ""
+    comp = compile_rules(rules, rules.site(host))
+    removed: list[Removal] = []
+    _shrink(root)
+    pre = preclean(root, text, comp, removed, captions=KEEP_CAPTIONS)
+    etree.strip_elements(root, etree.Comment, with_tail=False)
+    declared = _declared_language(root) if source == "page" else ""
+
+    title = author = site_name = canonical = ""
+    day: str | None = None
+    raw: list[RawBlock] = []
+    how = "trafilatura (comments off, links and formatting kept) on the pre-cleaned page"
+    doc = None
+    if source == "page":
+        try:
+            doc = _trafilatura(root, url)
+        except Exception as err:  # trafilatura bugs must not break a whole fetch
+            LOG.debug("trafilatura failed on %s: %s", url, err)
+            doc = None
+    if doc is not None:
+        title = clean_line(doc.title or "")
+        author = clean_line(doc.author or "")
+        site_name = clean_line(doc.sitename or "")
+        canonical = clean_href(doc.url or "")
+        day = doc.date
+        if doc.body is not None:
+            raw = BlockWalker().walk(doc.body)
+    if not raw:
+        how = (
+            "feed content converted directly (no trafilatura)"
+            if source == "feed"
+            else "trafilatura found nothing: the page's main container converted directly"
+        )
+        raw = BlockWalker().walk(_container(root))
+    raw = attach_attributions(raw)
+    _mark_captions(raw, pre)
+    if source == "page":
+        title = _better_title(root, title, site_name)
+    if title:
+        # trafilatura sometimes keeps the headline as a first block
+        key = fold(title)
+        for i in range(min(3, len(raw))):
+            if raw[i].kind in ("heading", "paragraph") and fold(raw[i].text) == key:
+                removed.append(Removal("structure:title", raw.pop(i).text))
+                break
+
+    ctx = BlockContext(
+        url=url or canonical,
+        title=title,
+        rules=rules,
+        comp=comp,
+        pre=pre,
+        stats=site_stats,
+        source=source,
+    )
+    kept = filter_blocks(raw, ctx, removed)
+    base = _base_url(root, url, canonical)
+    blocks, links = _finish_blocks(kept, base, url or canonical)
+    body_text = "\n".join(b.text for b in blocks)
+    language = declared or _detect_language(body_text)
+    published = _published(root, day) if source == "page" else None
+    trace.how = how
+    trace.blocks_before_rules = len(raw)
+    if site_stats is not None:
+        trace.notes.append(f"site stats: {site_stats.articles} articles seen")
+    return Article(
+        url=url or canonical,
+        title=title,
+        author=author,
+        published=published,
+        site_name=site_name,
+        language=language,
+        blocks=blocks,
+        links=links,
+        source=source,
+        removed=dedupe_removed(r for r in removed if r.text),
+    )
