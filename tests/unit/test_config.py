@@ -65,7 +65,7 @@ def test_config_is_never_read_from_the_working_directory(
         ('[[feeds]]\nurl = "ftp://x/y"\n', "feeds[0].url", "http(s) URL"),
         ('[[feeds]]\nurl = "https://x/y"\nfulltext = "maybe"\n', "feeds[0].fulltext", '"auto"'),
         ('[[filters]]\npattern = "("\n', "filters[0].pattern", "valid regex"),
-        ('[reader.keys]\nnext_entry = 3\n', "reader.keys.next_entry", "key list"),
+        ("[reader.keys]\nnext_entry = 3\n", "reader.keys.next_entry", "key list"),
         ("[fetch\n", "(syntax)", "valid TOML"),
     ],
 )

@@ -35,7 +35,9 @@ def store(tmp_path: Path) -> Store:
 
 def test_rows_are_newest_first_and_carry_no_body(store: Store) -> None:
     entries = [make_entry(i) for i in range(5)]
-    article = Article(url="https://a.example/0", title="T", blocks=(Block("paragraph", "x" * 5000),))
+    article = Article(
+        url="https://a.example/0", title="T", blocks=(Block("paragraph", "x" * 5000),)
+    )
     assert store.add_entries("https://a.example/feed", entries, {"id00000": article}) == 5
     rows = store.rows("https://a.example/feed")
     assert [r.id for r in rows] == [f"id{i:05d}" for i in range(5)]
@@ -58,7 +60,9 @@ def test_same_story_from_two_feeds_is_stored_once_and_listed_under_both(store: S
 
 def test_user_state_survives_retention_and_cache_clear(store: Store) -> None:
     feed = "https://a.example/feed"
-    store.add_entries(feed, [make_entry(1, days_old=100), make_entry(2, days_old=100), make_entry(3)], {})
+    store.add_entries(
+        feed, [make_entry(1, days_old=100), make_entry(2, days_old=100), make_entry(3)], {}
+    )
     store.set_read(["id00001", "id00003"])
     store.set_starred("id00002", True)
     store.put_raw("id00003", "<html></html>", "page")
@@ -96,7 +100,9 @@ def _hold_lock_then_die(data: str, cache: str, ready: multiprocessing.synchroniz
 def test_lock_of_a_killed_holder_is_free(tmp_path: Path) -> None:
     ctx = multiprocessing.get_context("spawn")
     ready = ctx.Event()
-    proc = ctx.Process(target=_hold_lock_then_die, args=(str(tmp_path / "d"), str(tmp_path / "c"), ready))
+    proc = ctx.Process(
+        target=_hold_lock_then_die, args=(str(tmp_path / "d"), str(tmp_path / "c"), ready)
+    )
     proc.start()
     proc.join(60)
     assert ready.is_set()
