@@ -286,17 +286,14 @@ def cmd_feeds(config: Config, args: argparse.Namespace) -> int:
                     )
             return EXIT_OK
         if args.feeds_command == "add":
-            if not is_safe_url(args.url):
-                raise UserError(f"{args.url!r} is not an http(s) URL")
-            if any(f.url == args.url for f in feeds):
-                print(f"already subscribed: {clean_line(args.url)}")
+            url = _choose_feed(config, args.url)
+            if any(f.url == url for f in feeds):
+                print(f"already subscribed: {clean_line(url)}")
                 return EXIT_OK
             subs = store.subscriptions()
-            subs.append(
-                feed_to_dict(FeedConfig(url=args.url, title=args.title, tags=tuple(args.tags)))
-            )
+            subs.append(feed_to_dict(FeedConfig(url=url, title=args.title, tags=tuple(args.tags))))
             store.set_subscriptions(subs)
-            print(f"subscribed: {clean_line(args.url)}")
+            print(f"subscribed: {clean_line(url)}")
             return EXIT_OK
         # remove
         from tui_reader.services import find_feeds
@@ -313,6 +310,33 @@ def cmd_feeds(config: Config, args: argparse.Namespace) -> int:
             store.drop_feed(url)
             print(f"unsubscribed: {clean_line(url)}")
         return EXIT_OK
+
+
+def _choose_feed(config: Config, url: str) -> str:
+    """The feed to subscribe to for `url`: itself, the only feed its page offers, or the user's pick."""
+    from tui_reader.discover import DiscoveryError, discover_feeds
+
+    if not is_safe_url(url):
+        raise UserError(f"{url!r} is not an http(s) URL")
+    try:
+        found = discover_feeds(url, config.fetch)
+    except DiscoveryError as exc:
+        raise UserError(str(exc)) from None
+    if len(found) == 1:
+        return found[0].url
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        listing = ", ".join(c.url for c in found)
+        raise UserError(f"{url} offers {len(found)} feeds; add one of them: {listing}")
+    for number, candidate in enumerate(found, 1):
+        print(
+            f"{number}. {candidate.title or '(untitled)'}  {candidate.url}  ({candidate.entries} entries)"
+        )
+    while True:
+        answer = input(f"Which feed? [1-{len(found)}, empty to cancel] ").strip()
+        if not answer:
+            raise UserError("nothing added")
+        if answer.isdigit() and 1 <= int(answer) <= len(found):
+            return found[int(answer) - 1].url
 
 
 def _origin(config: Config, feed: FeedConfig) -> str:

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from feedserver import FeedServer, Route
 
 from tui_reader.cli import main
 from tui_reader.models import Article, Block, Entry, Link, LinkRef
@@ -83,19 +84,65 @@ def test_unknown_entry_is_a_user_error(filled: Path, capsys: pytest.CaptureFixtu
     assert "no entry with id" in capsys.readouterr().err
 
 
-def test_feeds_add_list_remove(config_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["feeds", "add", "https://otro.example/rss", "--tag", "pt"]) == 0
+def test_feeds_add_list_remove(
+    config_file: Path, feedserver: FeedServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feedserver.feed("/rss", "atom_es.xml", content_type="application/atom+xml")
+    other = feedserver.url("/rss")
+    assert main(["feeds", "add", other, "--tag", "pt"]) == 0
+    assert capsys.readouterr().out == f"subscribed: {other}\n"
     assert main(["feeds", "list", "--json"]) == 0
-    urls = [
-        f["url"]
-        for f in json.loads(
-            capsys.readouterr().out.split("subscribed: https://otro.example/rss\n")[-1]
-        )
-    ]
-    assert urls == [FEED, "https://otro.example/rss"]
+    urls = [f["url"] for f in json.loads(capsys.readouterr().out)]
+    assert urls == [FEED, other]
     assert main(["feeds", "add", "javascript:alert(1)"]) == 2
     assert main(["feeds", "remove", FEED]) == 2, "a feed from the config file is removed there"
-    assert main(["feeds", "remove", "https://otro.example/rss"]) == 0
+    assert main(["feeds", "remove", other]) == 0
+
+
+def test_feeds_add_finds_the_feed_a_page_advertises(
+    config_file: Path, feedserver: FeedServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feedserver.feed("/noticias/feed", "wordpress_es.rss")
+    feedserver.add("/", Route(body=_page_with_feeds(["/noticias/feed"]), content_type="text/html"))
+    assert main(["feeds", "add", feedserver.url("/")]) == 0
+    assert capsys.readouterr().out == f"subscribed: {feedserver.url('/noticias/feed')}\n"
+
+
+def test_feeds_add_falls_back_to_the_usual_paths(
+    config_file: Path, feedserver: FeedServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feedserver.feed("/feed/", "wordpress_es.rss")
+    feedserver.add("/", Route(body=_page_with_feeds([]), content_type="text/html"))
+    assert main(["feeds", "add", feedserver.url("/")]) == 0
+    assert capsys.readouterr().out == f"subscribed: {feedserver.url('/feed/')}\n"
+
+
+def test_feeds_add_with_several_feeds_and_no_tty_lists_them(
+    config_file: Path, feedserver: FeedServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feedserver.feed("/a.rss", "wordpress_es.rss")
+    feedserver.feed("/b.atom", "atom_es.xml", content_type="application/atom+xml")
+    feedserver.add(
+        "/", Route(body=_page_with_feeds(["/a.rss", "/b.atom"]), content_type="text/html")
+    )
+    assert main(["feeds", "add", feedserver.url("/")]) == 2
+    err = capsys.readouterr().err
+    assert "offers 2 feeds" in err and feedserver.url("/b.atom") in err
+
+
+def test_feeds_add_of_a_page_without_feeds_is_one_line(
+    config_file: Path, feedserver: FeedServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feedserver.add("/", Route(body=_page_with_feeds([]), content_type="text/html"))
+    assert main(["feeds", "add", feedserver.url("/")]) == 2
+    assert "no feed found" in capsys.readouterr().err
+
+
+def _page_with_feeds(paths: list[str]) -> bytes:
+    links = "".join(
+        f'<link rel="alternate" type="application/rss+xml" title="Feed" href="{p}">' for p in paths
+    )
+    return f"<html><head><title>Sitio</title>{links}</head><body><p>Hola</p></body></html>".encode()
 
 
 def test_bad_config_exits_2_with_one_line_and_no_traceback(tmp_path: Path) -> None:
