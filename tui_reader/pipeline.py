@@ -29,6 +29,7 @@ from tui_reader.feeds.links import (
     entry_id,
     same_site,
     site_of,
+    title_key,
     unwrap_url,
 )
 from tui_reader.feeds.parse import FeedParseError, ParsedFeed, ParsedItem, parse_feed
@@ -46,6 +47,8 @@ ExtractSource = Literal["page", "feed"]
 
 # A 429 without Retry-After: leave the feed alone this long.
 DEFAULT_RATE_LIMIT_WAIT = timedelta(hours=1)
+# Two items with near-identical titles published this close together are one story.
+STORY_WINDOW = timedelta(days=3)
 
 
 def _one_line(exc: BaseException) -> str:
@@ -153,6 +156,7 @@ class _Run:
     extraction: _Extraction | None = None
     killfile: Killfile = field(default_factory=lambda: Killfile(()))
     indexed: set[str] = field(default_factory=set)
+    titles: dict[str, tuple[str, float]] = field(default_factory=dict)
 
     # -- helpers -------------------------------------------------------------------------------
 
@@ -284,6 +288,12 @@ class _Run:
     ) -> _Story:
         eid = self.resolve(entry_id(canonical_url(item.link)))
         stored = self.store.entry(eid)
+        grouped = False
+        if stored is None:
+            twin = self.same_story(item, eid)
+            if twin is not None:
+                eid, grouped = twin, True
+                stored = self.store.entry(eid)
         url = stored.url if stored is not None else canonical_url(item.link)
         article: Article | None = None
         made = False
@@ -309,8 +319,10 @@ class _Run:
         # feed's own site either. The link is kept, to show where the story came from.
         feed_site = parsed.site_url or feed.url
         aggregated = not same_site(item.link, url) and not same_site(url, feed_site)
-        via = (item.link,) if aggregated else ()
+        via = (item.link,) if aggregated or grouped else ()
         has_article = article is not None or self.has_full_article(eid)
+        own_site = same_site(url, feed_site) and parsed.title
+        site = (article.site_name if article else "") or (parsed.title if own_site else "")
         entry = Entry(
             id=eid,
             url=url,
@@ -318,7 +330,7 @@ class _Run:
             feeds=(feed.url,),
             published=item.published,
             author=item.author or (article.author if article else ""),
-            site=site_of(url),
+            site=clean_line(site) or site_of(url),
             summary=item.summary,
             language=feed.language or item.language or (article.language if article else ""),
             via=via,
@@ -327,6 +339,23 @@ class _Run:
             fetched=self.now,
         )
         return _Story(entry, article, made)
+
+    def same_story(self, item: ParsedItem, eid: str) -> str | None:
+        """An entry already stored (or claimed in this run) under a near-identical title.
+
+        Only within STORY_WINDOW of each other: the same headline a year apart is a new story.
+        """
+        key = title_key(item.title)
+        if not key:
+            return None
+        published = item.published.timestamp()
+        owner = self.titles.get(key) or self.store.title_owner(key)
+        if owner is not None and owner[0] != eid:
+            if abs(owner[1] - published) <= STORY_WINDOW.total_seconds():
+                return owner[0]
+            return None
+        self.titles.setdefault(key, (eid, published))
+        return None
 
     def keep_days(self, feed: FeedConfig) -> int:
         return feed.keep_days or self.config.storage.keep_days
@@ -423,6 +452,13 @@ class _Run:
         new = self.store.add_entries(feed.url, list(entries.values()), articles)
         if mark_read:
             self.store.set_read(mark_read)
+        self.store.claim_titles(
+            {
+                key: (e.id, e.published.timestamp())
+                for e in entries.values()
+                if (key := title_key(e.title))
+            }
+        )
         self.index(entries.values(), articles)
         self.save_stats()
         self.store.put_feed_state(

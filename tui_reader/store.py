@@ -262,6 +262,20 @@ class Store:
         with _storage_errors(self.root):
             self._main.set(("alias", entry_id), target_id)
 
+    def title_owner(self, key: str) -> tuple[str, float] | None:
+        """The entry (id, published) first stored under a folded title, if it still exists."""
+        value = self._main.get(("title", key))
+        if value is None or not self.has_entry(value[0]):
+            return None
+        return value[0], float(value[1])
+
+    def claim_titles(self, claims: dict[str, tuple[str, float]]) -> None:
+        """Remember which entry owns each folded title; an owner still stored keeps its claim."""
+        with _storage_errors(self.root), self._main.transact():
+            for key, (entry_id, published) in claims.items():
+                if self.title_owner(key) is None:
+                    self._main.set(("title", key), (entry_id, published))
+
     # -- raw pages and feed content, for re-extraction --------------------------------------
 
     def put_raw(self, entry_id: str, html: str, source: str) -> None:

@@ -22,7 +22,9 @@ def serve_sites(server: FeedServer, n: int) -> list[str]:
     urls = []
     for i in range(n):
         base = server.url(f"/s{i}")
-        server.add(f"/s{i}/feed/", Route(body=render("wordpress_es.rss", base), etag=f'"s{i}"'))
+        # Distinct titles per site: identical headlines would (rightly) be grouped as one story.
+        feed = render("wordpress_es.rss", base).replace(b"<title>", f"<title>Sitio {i}: ".encode())
+        server.add(f"/s{i}/feed/", Route(body=feed, etag=f'"s{i}"'))
         for slug in SLUGS:
             body = render(
                 "article_page.html",

@@ -99,7 +99,7 @@ async def test_first_fetch_stores_the_feed_and_its_pages(
     assert feedserver.requests["/2020/01/antigua/"] == 0
     first = entry_for(store, feedserver.url("/2024/05/procesador-nube/"))
     assert first is not None and first.author == "Lucía Fernández"
-    assert first.feeds == (feed.url,) and first.site == "127.0.0.1"
+    assert first.feeds == (feed.url,) and first.site == "Bitácora Técnica"
     assert first.url == feedserver.url("/2024/05/procesador-nube/"), "utm_* stripped"
 
 
@@ -515,3 +515,58 @@ async def test_fetched_entries_are_searchable(
     word = max(row.title.split(), key=len)
     with SearchIndex.for_data_dir(store.data_dir) as index:
         assert row.id in [hit.entry_id for hit in index.search(word)]
+
+
+def _rss(items: list[tuple[str, str, str]]) -> bytes:
+    """A minimal RSS 2.0 feed of (title, link, RFC 822 date) items."""
+    body = "".join(
+        f"<item><title>{t}</title><link>{link}</link><guid>{link}</guid><pubDate>{d}</pubDate>"
+        f"<description>Resumen de la noticia.</description></item>"
+        for t, link, d in items
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Agregador</title>'
+        f"<link>http://agg.example/</link>{body}</channel></rss>"
+    ).encode()
+
+
+async def test_near_identical_titles_from_two_sites_are_one_story(
+    feedserver: FeedServer,
+    store: Store,
+    make_config: MakeConfig,
+    counting_executor: CountingExecutor,
+) -> None:
+    from email.utils import format_datetime
+
+    day = datetime.now(UTC) - timedelta(days=1)
+    recent, later = (
+        format_datetime(day, usegmt=True),
+        format_datetime(day + timedelta(hours=5), usegmt=True),
+    )
+    long_ago = format_datetime(day - timedelta(days=20), usegmt=True)
+    feedserver.add(
+        "/a.rss",
+        Route(body=_rss([
+            ("Una startup de Valencia presenta una batería de sodio - Agregador A", feedserver.url("/a/1"), recent),
+            ("El nuevo móvil plegable llega a España este otoño", feedserver.url("/a/2"), long_ago),
+        ])),
+    )  # fmt: skip
+    feedserver.add(
+        "/b.rss",
+        Route(body=_rss([
+            ("Una startup de Valencia presenta una bateria de sodio | Noticias B", feedserver.url("/b/9"), later),
+            ("El nuevo móvil plegable llega a España este otoño", feedserver.url("/b/8"), recent),
+        ])),
+    )  # fmt: skip
+    feeds = [FeedConfig(url=feedserver.url("/a.rss")), FeedConfig(url=feedserver.url("/b.rss"))]
+    config = make_config(feeds)
+    await update(config, store, feeds=feeds[:1], fulltext=False, executor=counting_executor)
+    await update(config, store, feeds=feeds[1:], fulltext=False, executor=counting_executor)
+    rows = store.all_rows([f.url for f in feeds])
+    titles = sorted(r.title for r in rows)
+    assert len(rows) == 3, titles
+    battery = next(r for r in rows if "Valencia" in r.title)
+    entry = store.entry(battery.id)
+    assert entry is not None
+    assert entry.feeds == (feeds[0].url, feeds[1].url), "shown under both feeds, read state shared"
+    assert feedserver.url("/b/9") in entry.via, "the second source is listed"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import html
 import re
+import unicodedata
 from urllib.parse import parse_qsl, urljoin, urlsplit, urlunsplit
 
 from courlan import normalize_url
@@ -69,6 +70,21 @@ def canonical_url(url: str) -> str:
 def entry_id(canonical: str) -> str:
     """A short id that is stable across runs and machines: the same story is always one entry."""
     return hashlib.sha1(canonical.encode("utf-8")).hexdigest()[:16]
+
+
+_TITLE_SITE_SUFFIX = re.compile(r"\s+[-|–—·]\s+[^-|–—·]{1,40}$")
+
+
+def title_key(title: str) -> str:
+    """A title folded for near-duplicate matching; "" when too short to group safely.
+
+    Accents, case and punctuation go, and so does a trailing " - Site" or " | Site" that
+    aggregators add, so the same story under two aggregators' titles meets on one key.
+    """
+    stripped = _TITLE_SITE_SUFFIX.sub("", title) if len(title.split()) > 6 else title
+    folded = unicodedata.normalize("NFKD", stripped.casefold())
+    words = re.findall(r"\w+", "".join(c for c in folded if not unicodedata.combining(c)))
+    return " ".join(words) if len(words) >= 5 else ""
 
 
 def host_of(url: str) -> str:
