@@ -288,12 +288,6 @@ class _Run:
     ) -> _Story:
         eid = self.resolve(entry_id(canonical_url(item.link)))
         stored = self.store.entry(eid)
-        grouped = False
-        if stored is None:
-            twin = self.same_story(item, eid)
-            if twin is not None:
-                eid, grouped = twin, True
-                stored = self.store.entry(eid)
         url = stored.url if stored is not None else canonical_url(item.link)
         article: Article | None = None
         made = False
@@ -313,6 +307,17 @@ class _Run:
                 if article is not None and not whole:
                     # A teaser: shown for now, and the page is still fetched by a later run.
                     article = replace(article, source="summary")
+        grouped = False
+        if not self.store.has_entry(eid):
+            # A new story: is it one already stored (or met in this run) under another URL?
+            twin = self.same_story(item, eid)
+            if twin is not None:
+                grouped = True
+                twin_entry = self.store.entry(twin)
+                url = twin_entry.url if twin_entry is not None else url
+                if self.has_full_article(twin):
+                    article = None
+                eid = twin
         if article is not None and article.source != "summary":
             self.full[eid] = True
         # An aggregator's item: its link lives elsewhere than the article, which is not the

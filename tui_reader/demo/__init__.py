@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui_reader.config import Config, FeedConfig, StorageConfig, with_storage
+from tui_reader.demo.server import aggregator_base
 
 if TYPE_CHECKING:
     from tui_reader.demo.server import DemoServer
@@ -28,7 +29,11 @@ def demo_feeds(base: str) -> tuple[FeedConfig, ...]:
         FeedConfig(
             url=f"{base}/bitnotizie/rss.xml", title="Bit Notizie", tags=("it",), language="it"
         ),
-        FeedConfig(url=f"{base}/agregador/rss.xml", title="Agregador Tech", tags=("agregadores",)),
+        FeedConfig(
+            url=f"{aggregator_base(base)}/agregador/rss.xml",
+            title="Agregador Tech",
+            tags=("agregadores",),
+        ),
     )
 
 

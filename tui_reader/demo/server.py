@@ -68,6 +68,11 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
 
+def aggregator_base(base: str) -> str:
+    """The aggregator answers as `localhost`: another host than the sites, as in real life."""
+    return base.replace("//127.0.0.1:", "//localhost:")
+
+
 class DemoHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
 
@@ -91,6 +96,7 @@ class DemoHTTPServer(ThreadingHTTPServer):
             text = _data(name)
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
             return None
+        text = text.replace("{{AGGREGATOR}}", aggregator_base(self.base))
         found = (text.replace("{{BASE}}", self.base).encode("utf-8"), content_type)
         self._cache[path] = found
         return found
