@@ -77,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     ls.add_argument("--unread", action="store_true")
     ls.add_argument("--starred", action="store_true")
     ls.add_argument("--feed", metavar="NAME_OR_URL")
+    ls.add_argument("--language", metavar="CODE", help="only entries in this language (es, pt...)")
     ls.add_argument("--limit", type=int, default=0)
     ls.add_argument("--json", action="store_true")
 
@@ -241,7 +242,12 @@ def cmd_fetch(config: Config, args: argparse.Namespace) -> int:
         try:
             with store.fetch_lock():
                 summary = pipeline.run_update(
-                    config, store, feeds=feeds, fulltext=not args.no_fulltext, progress=progress
+                    config,
+                    store,
+                    feeds=feeds,
+                    fulltext=not args.no_fulltext,
+                    progress=progress,
+                    force=bool(args.feed),
                 )
         except StoreLocked as exc:
             _err(f"{exc}; not fetching")
@@ -249,7 +255,10 @@ def cmd_fetch(config: Config, args: argparse.Namespace) -> int:
         finally:
             progress.finish()
     for result in summary.results:
-        if result.outcome in ("failed", "gone"):
+        # A feed skipped because the server said "not now" in this very run is worth a line;
+        # one skipped because of an earlier answer (or gone for good) was reported then.
+        rate_limited = result.outcome == "skipped" and result.status_code is not None
+        if result.outcome in ("failed", "gone") or rate_limited:
             _err(f"{result.feed}: {result.error or result.outcome}")
     log.info("fetch: %s", summary.line(), extra={"summary": True})
     if args.json:
@@ -364,6 +373,9 @@ def cmd_list(config: Config, args: argparse.Namespace) -> int:
             rows = [r for r in rows if r.id not in read]
         if args.starred:
             rows = [r for r in rows if r.id in starred]
+        if args.language:
+            wanted = args.language.casefold()
+            rows = [r for r in rows if _language(store, r.id).startswith(wanted)]
         if args.limit > 0:
             rows = rows[: args.limit]
         if args.json:
@@ -390,6 +402,11 @@ def cmd_list(config: Config, args: argparse.Namespace) -> int:
                 f"{row.id}  {date}  {flags}  {clean_line(row.site)[:24]:<24}  {clean_line(row.title)}"
             )
     return EXIT_OK
+
+
+def _language(store: Store, entry_id: str) -> str:
+    entry = store.entry(entry_id)
+    return entry.language.casefold() if entry is not None else ""
 
 
 def cmd_show(config: Config, args: argparse.Namespace) -> int:

@@ -63,6 +63,7 @@ class FeedConfig:
 class StorageConfig:
     data_dir: Path
     cache_dir: Path
+    state_dir: Path = field(default_factory=paths.default_state_dir)
     keep_days: int = 60
     page_cache_mb: int = 512
 
@@ -102,7 +103,7 @@ class Config:
 
     @property
     def log_file(self) -> Path:
-        return self.storage.data_dir / "tui-reader.log"
+        return self.storage.state_dir / "tui-reader.log"
 
 
 T = TypeVar("T")
@@ -312,12 +313,16 @@ def _build(data: Mapping[str, Any], file: Path | str) -> Config:
         if name not in TOP_KEYS:
             raise ConfigError(file, name, "a known table (" + ", ".join(sorted(TOP_KEYS)) + ")")
 
-    st = check.table(data, "storage", {"data_dir", "cache_dir", "keep_days", "page_cache_mb"})
+    st = check.table(
+        data, "storage", {"data_dir", "cache_dir", "state_dir", "keep_days", "page_cache_mb"}
+    )
     data_dir = check.get(st, "storage.", "data_dir", _is_str, "a path", "")
     cache_dir = check.get(st, "storage.", "cache_dir", _is_str, "a path", "")
+    state_dir = check.get(st, "storage.", "state_dir", _is_str, "a path", "")
     storage = StorageConfig(
         data_dir=Path(data_dir).expanduser() if data_dir else paths.default_data_dir(),
         cache_dir=Path(cache_dir).expanduser() if cache_dir else paths.default_cache_dir(),
+        state_dir=Path(state_dir).expanduser() if state_dir else paths.default_state_dir(),
         keep_days=check.get(
             st, "storage.", "keep_days", _is_pos_int, "a positive whole number of days", 60
         ),
@@ -411,5 +416,10 @@ def load_config(path: Path | str | None = None) -> Config:
 
 def with_storage(config: Config, data_dir: Path, cache_dir: Path | None = None) -> Config:
     """A copy of `config` whose store lives elsewhere (the demo, tests)."""
-    storage = replace(config.storage, data_dir=data_dir, cache_dir=cache_dir or data_dir / "cache")
+    storage = replace(
+        config.storage,
+        data_dir=data_dir,
+        cache_dir=cache_dir or data_dir / "cache",
+        state_dir=data_dir / "state",
+    )
     return replace(config, storage=storage)

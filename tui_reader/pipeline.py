@@ -145,6 +145,7 @@ class _Run:
     now: datetime = field(default_factory=utcnow)
     progress: Callable[[FeedResult], None] | None = None
     own_executor: bool = False
+    force: bool = False
     # Page work of this run by pre-fetch entry id, so two feeds carrying one story fetch it once.
     pages: dict[str, asyncio.Future[_Page]] = field(default_factory=dict)
     # Extraction by final entry id and source, so two redirect chains to one article extract
@@ -380,6 +381,13 @@ class _Run:
         state = self.store.feed_state(feed.url) or FeedState(key=feed.url, url=feed.url)
         if state.status == "gone":
             return FeedResult(feed.url, "skipped", error=state.error)
+        if (
+            not self.force
+            and feed.interval_minutes
+            and state.last_fetch is not None
+            and now - state.last_fetch < timedelta(minutes=feed.interval_minutes)
+        ):
+            return FeedResult(feed.url, "skipped")  # not due yet: its own fetch interval
         if state.retry_after is not None and state.retry_after > now:
             return FeedResult(
                 feed.url,
@@ -513,8 +521,12 @@ async def update(
     fulltext: bool = True,
     progress: Callable[[FeedResult], None] | None = None,
     executor: Executor | None = None,
+    force: bool = False,
 ) -> FetchSummary:
     """Fetch every feed (or `feeds`) once, store new entries and articles, apply retention.
+
+    A feed with an `interval_minutes` is skipped until that long after its last fetch, unless
+    `force` (a person asked for this feed now).
 
     The process pool is started only when something needs parsing, so a run where every feed
     answers 304 costs no processes. `executor` lets the caller share one pool (or a thread pool
@@ -533,6 +545,7 @@ async def update(
                 executor,
                 progress=progress,
                 killfile=Killfile(config.filters),
+                force=force,
             )
             results = await asyncio.gather(*(run.update_feed(feed) for feed in feeds))
     finally:
@@ -551,10 +564,19 @@ def run_update(
     fulltext: bool = True,
     progress: Callable[[FeedResult], None] | None = None,
     executor: Executor | None = None,
+    force: bool = False,
 ) -> FetchSummary:
     """`update` for synchronous callers (the CLI, a reader's worker thread)."""
     return asyncio.run(
-        update(config, store, feeds=feeds, fulltext=fulltext, progress=progress, executor=executor)
+        update(
+            config,
+            store,
+            feeds=feeds,
+            fulltext=fulltext,
+            progress=progress,
+            executor=executor,
+            force=force,
+        )
     )
 
 

@@ -237,3 +237,17 @@ def test_doctor_then_search_finds_accentless_query(
     assert main(["search", "segun", "fuente", "--json"]) == 0
     hits = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [h["id"] for h in hits] == ["abc123"]
+
+
+def test_list_filters_by_language(
+    filled: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with Store(tmp_path / "data", tmp_path / "cache") as store:
+        pt = Entry(
+            id="pt1", url="https://tecno.example/pt", title="Notícia", feeds=(FEED,),
+            published=datetime(2026, 11, 2, tzinfo=UTC), language="pt-BR",
+        )  # fmt: skip
+        store.add_entries(FEED, [pt], {})
+    assert main(["list", "--language", "pt"]) == 0
+    out = capsys.readouterr().out
+    assert "pt1" in out and "abc123" not in out

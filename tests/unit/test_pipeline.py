@@ -570,3 +570,22 @@ async def test_near_identical_titles_from_two_sites_are_one_story(
     assert entry is not None
     assert entry.feeds == (feeds[0].url, feeds[1].url), "shown under both feeds, read state shared"
     assert feedserver.url("/b/9") in entry.via, "the second source is listed"
+
+
+async def test_a_feed_is_not_fetched_before_its_interval_unless_forced(
+    feedserver: FeedServer,
+    store: Store,
+    make_config: MakeConfig,
+    counting_executor: CountingExecutor,
+) -> None:
+    from dataclasses import replace as dc_replace
+
+    feed = dc_replace(serve_wordpress(feedserver), interval_minutes=60)
+    config = make_config([feed])
+    await update(config, store, fulltext=False, executor=counting_executor)
+    again = await update(config, store, fulltext=False, executor=counting_executor)
+    assert again.results[0].outcome == "skipped" and not again.failed
+    assert feedserver.requests["/feed/"] == 1
+    forced = await update(config, store, fulltext=False, executor=counting_executor, force=True)
+    assert forced.results[0].outcome == "not_modified"
+    assert feedserver.requests["/feed/"] == 2
