@@ -18,6 +18,8 @@ SnapCompare = Callable[..., bool]
 def keys(*presses: str) -> Callable[[Pilot[Any]], Awaitable[None]]:
     async def run_before(pilot: Pilot[Any]) -> None:
         await settle(pilot)
+        pilot.app.fill_languages()  # not left to the start-up timer: the column is in the shot
+        await settle(pilot)
         for key in presses:
             await pilot.press(key)
             await settle(pilot)
@@ -53,3 +55,12 @@ def test_three_panes_at_120x40(snap_compare: SnapCompare, config: Config, store:
 def test_help_at_120x40(snap_compare: SnapCompare, config: Config, store: Store) -> None:
     app = make_app(config, store)
     assert snap_compare(app, terminal_size=(120, 40), run_before=keys("question_mark"))
+
+
+def test_search_results_at_80x24(snap_compare: SnapCompare, config: Config, store: Store) -> None:
+    from test_search import index_sample
+
+    index_sample(config, {"e6": "Un repaso a la informática portátil.", "e0": "Informática."})
+    app = make_app(config, store)
+    presses = ("slash", *"informatica", "enter")
+    assert snap_compare(app, terminal_size=(80, 24), run_before=keys(*presses))

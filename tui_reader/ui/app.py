@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import contextlib
-import unicodedata
+import os
+import re
+import threading
+import time
+from collections import Counter
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any, ClassVar, Literal
+from functools import partial
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from urllib.parse import urlsplit
 
 from rich.text import Text
 from textual import on, work
@@ -14,12 +20,15 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.events import Resize
+from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
+from textual.worker import get_current_worker
 
 from tui_reader.config import Config, FeedConfig
 from tui_reader.models import Entry, FeedState
 from tui_reader.sanitize import clean_line, is_safe_url
-from tui_reader.services import effective_feeds
+from tui_reader.search import MIN_PREFIX, SearchIndex, fold
+from tui_reader.services import effective_feeds, feed_to_dict
 from tui_reader.store import Store, StoreLocked
 from tui_reader.ui import browser
 from tui_reader.ui.commands import ReaderCommands
@@ -29,6 +38,9 @@ from tui_reader.ui.messages import (
     EntryHighlighted,
     FeedChosen,
     FeedHighlighted,
+    FeedsDiscovered,
+    FeedSubscribed,
+    LanguagesLoaded,
     LinkOpened,
     RefreshFinished,
     RefreshProgressed,
@@ -41,21 +53,57 @@ from tui_reader.ui.widgets.article_view import ArticleView
 from tui_reader.ui.widgets.entry_list import EntryList
 from tui_reader.ui.widgets.feed_list import ALL, STARRED, TAG_PREFIX, FeedItem, FeedList
 
+if TYPE_CHECKING:
+    from tui_reader.discover import FeedCandidate
+
 Pane = Literal["feeds", "entries", "article"]
 PANES: tuple[Pane, ...] = ("feeds", "entries", "article")
 NARROW_BELOW = 100
 UNTAGGED = "other"
+SEARCH_LIMIT = 500
+SEARCH_DELAY_S = 0.25
+LANGUAGES_CHUNK = 500
+LANGUAGES_DELAY_S = 1.0
+# What counts as a word of a query, as the index's tokenizer splits text (letters and digits).
+_WORD = re.compile(r"[^\W_]+")
 
 
-def fold(value: str) -> str:
-    """Accent- and case-insensitive form of a title, for search."""
-    decomposed = unicodedata.normalize("NFKD", value)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+def search_words(text: str) -> list[str]:
+    """The words of a query or title as the index sees them: accents and case folded."""
+    return _WORD.findall(fold(text))
+
+
+def title_matches(words: list[str], title_words: tuple[str, ...]) -> bool:
+    """The index's rule, for titles it does not hold: every word, the last one as a prefix
+    (unless it is one character)."""
+    *whole, last = words
+    if not all(word in title_words for word in whole):
+        return False
+    if len(last) < MIN_PREFIX:
+        return last in title_words
+    return any(word.startswith(last) for word in title_words)
+
+
+def normalize_language(value: str) -> str:
+    """One language for "es-ES", "ES_es" and "es": the primary subtag, lower case."""
+    primary = clean_line(value).strip().lower().replace("_", "-").split("-")[0]
+    return "".join(c for c in primary if c.isascii() and c.isalnum())[:8]
+
+
+def start_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker with a real stderr to hand it.
+
+    The tracker process is given `sys.stderr.fileno()`; inside a running Textual app stderr is
+    a capture whose fileno is -1, so the fetch's process pool would fail to start ("bad value(s)
+    in fds_to_keep"). The tracker's own warnings go to /dev/null, not over the screen.
+    """
+    from multiprocessing import resource_tracker
+
+    with open(os.devnull, "w") as null, contextlib.redirect_stderr(null):
+        resource_tracker.ensure_running()
 
 
 def feed_label(feed: FeedConfig, state: FeedState | None) -> str:
-    from urllib.parse import urlsplit
-
     label = feed.title or (state.title if state else "") or urlsplit(feed.url).netloc or feed.url
     return clean_line(label)
 
@@ -94,6 +142,7 @@ class ReaderApp(App[int]):
         ],
         Binding("slash", "search", "Search", id="search"),
         Binding("u", "toggle_unread_only", "Unread only", show=False, id="unread_only"),
+        Binding("L", "cycle_language", "Language filter", show=False, id="language"),
         Binding("r", "refresh(False)", "Refresh", id="refresh"),
         Binding("R", "refresh(True)", "Refresh all", show=False, id="refresh_all"),
     ]
@@ -115,11 +164,27 @@ class ReaderApp(App[int]):
         self.loaded = False
         self.unread_only = config.reader.unread_only
         self.search_query = ""
+        # The results of the search for `search_shown`, best first; None: no search is shown.
+        self.search_rows: list[Row] | None = None
+        self.search_shown = ""
+        self.language = ""  # "": every language
+        self.languages: dict[str, str] = {}  # entry id -> normalized language ("" unknown)
         self.prompt_mode: Literal["search", "link", ""] = ""
         self.refreshing = False
         self.generation = -1
         self._search_token = 0
-        self._folded: dict[str, str] = {}
+        self._search_timer: Timer | None = None
+        self._before_search: str | None = None
+        self._index: SearchIndex | None = None
+        self._index_lock = threading.Lock()
+        self._reader_actions = {
+            b.action.split("(")[0] for b in self.BINDINGS if isinstance(b, Binding)
+        } - {"help"}
+        self._title_words: dict[str, tuple[str, ...]] = {}
+        self._languages_timer: Timer | None = None
+        self._languages_loading = False
+        self._after_languages: Callable[[], None] | None = None
+        self._show_feed_after_load: str | None = None
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store-writes")
         self.feed_list: FeedList
         self.entry_list: EntryList
@@ -147,6 +212,7 @@ class ReaderApp(App[int]):
     def on_mount(self) -> None:
         self.entry_list.read = self.read
         self.entry_list.starred = self.starred
+        self.entry_list.languages = self.languages
         self.article_view.clear("Press enter on an entry to read it.")
         self._apply_width(self.size.width)
         self.set_pane("entries")
@@ -191,20 +257,28 @@ class ReaderApp(App[int]):
     def status(self, message: str) -> None:
         self.query_one("#status", Static).update(Text(clean_line(message)))
 
+    def list_label(self) -> str:
+        """What the entries list shows: "All", "Search: linux", "El Byte · es"."""
+        if self.search_rows is not None:
+            label = "Search: " + clean_line(self.search_shown)
+        else:
+            item = next((i for i in self.feed_list.items if i.key == self.feed_key), None)
+            label = item.label if item else "All"
+        if self.language:
+            label += " · " + self.language
+        return label
+
     def update_title(self) -> None:
         text = Text(" tui-reader", style="bold")
-        item = next((i for i in self.feed_list.items if i.key == self.feed_key), None)
-        label = item.label if item else "All"
-        text.append("  " + label)
+        text.append("  ")
+        text.append(self.list_label(), style="yellow" if self.search_rows is not None else "")
         rows = self.entry_list.rows
         unread = sum(1 for r in rows if r[0] not in self.read)
         if self.loaded:
-            text.append(f"  {len(rows)} entries, {unread} unread", style="dim")
+            noun = "results" if self.search_rows is not None else "entries"
+            text.append(f"  {len(rows)} {noun}, {unread} unread", style="dim")
         if self.unread_only:
             text.append("  [unread only]", style="yellow")
-        if self.search_query:
-            text.append("  search: ", style="yellow")
-            text.append(self.search_query, style="yellow")
         self.query_one("#title", Static).update(text)
 
     # -- loading ----------------------------------------------------------------------------
@@ -252,13 +326,21 @@ class ReaderApp(App[int]):
         if message.initial:
             self.feed_key = str(message.position.get("feed", ALL))
             keep_id = message.position.get("entry") or None
+            self.language = normalize_language(str(message.position.get("language", "")))
         self.loaded = True
-        self.entry_list.empty_message = "No entries here."
         self.rebuild_feed_list()
         if not any(item.key == self.feed_key for item in self.feed_list.items):
             self.feed_key = ALL
         self.feed_list.set_items(self.feed_list.items, keep_key=self.feed_key)
         self.show_rows(keep_id=keep_id)
+        if message.initial and not self.language:
+            # not while the reader starts: the list comes first, its languages a moment later
+            self._languages_timer = self.set_timer(LANGUAGES_DELAY_S, self.fill_languages)
+        elif self._languages_timer is None:
+            self.fill_languages()
+        added, self._show_feed_after_load = self._show_feed_after_load, None
+        if added is not None and any(item.key == added for item in self.feed_list.items):
+            self.go_to_feed(added)
         if message.initial and not self.feeds:
             self.status(
                 "No feeds yet: add one with `tui-reader add URL`, or try `tui-reader demo`."
@@ -336,20 +418,28 @@ class ReaderApp(App[int]):
         return self.rows_by_feed.get(key, [])
 
     def show_rows(self, keep_id: str | None = None) -> None:
-        """Put the current feed's rows in the entries list, filtered; the cursor stays on keep_id."""
-        rows = self.base_rows(self.feed_key)
+        """Put the current feed's rows (or the search results) in the entries list, filtered by
+        language and unread; the cursor stays on keep_id."""
+        rows = self.search_rows if self.search_rows is not None else self.base_rows(self.feed_key)
+        if self.language:
+            languages, wanted = self.languages, self.language
+            rows = [r for r in rows if languages.get(r[0]) == wanted]
+        waiting = self.language and (self._languages_loading or self._languages_timer)
+        self.entry_list.empty_message = (
+            "Reading languages…" if waiting else ("No entries here." if self.loaded else "Loading…")
+        )
         if self.unread_only:
             rows = [r for r in rows if r[0] not in self.read or r[0] == keep_id]
-        if self.search_query:
-            self._search_token += 1
-            self.run_search(self.search_query, rows, keep_id, self._search_token)
-            return
         self.entry_list.set_rows(rows, keep_id=keep_id)
         self.update_title()
 
     @on(FeedHighlighted)
     def feed_highlighted(self, message: FeedHighlighted) -> None:
-        if message.key == self.feed_key or not self.loaded:
+        if not self.loaded:
+            return
+        if self.search_rows is not None or self.search_query:
+            self._drop_search()
+        elif message.key == self.feed_key:
             return
         self.feed_key = message.key
         self.entry_list.cursor = 0
@@ -367,27 +457,96 @@ class ReaderApp(App[int]):
         self.feed_highlighted(FeedHighlighted(key))
         self.set_pane("entries")
 
-    # -- search -----------------------------------------------------------------------------
+    # -- search ---------------------------------------------------------------------------
+
+    def _search_index(self) -> SearchIndex:
+        """The full-text index beside the store, opened once (from a worker thread)."""
+        with self._index_lock:
+            if self._index is None:
+                self._index = SearchIndex.for_data_dir(self.store.data_dir)
+            return self._index
+
+    def start_search(self) -> None:
+        """Run the search for the prompt's text now (in a worker); stale results are dropped."""
+        if self._search_timer is not None:
+            self._search_timer.stop()
+            self._search_timer = None
+        query = self.search_query.strip()
+        self._search_token += 1
+        if not query:
+            return
+        self.run_search(query, self._search_token)
 
     @work(thread=True, exclusive=True, group="search")
-    def run_search(self, query: str, rows: list[Row], keep_id: str | None, token: int) -> None:
-        wanted = fold(query)
-        folded = self._folded
-        found = []
-        for row in rows:
-            title = folded.get(row[0])
-            if title is None:
-                title = folded[row[0]] = fold(row[2])
-            if wanted in title:
+    def run_search(self, query: str, token: int) -> None:
+        """Every stored article by title and extracted text (FTS5, ranked), then the titles of
+        listed entries the index does not hold (fetched before it existed, or it is unusable)."""
+        error = ""
+        found: list[Row] = []
+        seen: set[str] = set()
+        by_id = {row[0]: row for row in self.all_rows}
+        try:
+            hits = self._search_index().search(query, limit=SEARCH_LIMIT)
+        except Exception as exc:  # a damaged or locked index: say so, still match titles
+            hits = []
+            error = f"search index: {exc}"
+        for hit in hits:
+            row = by_id.get(hit.entry_id)
+            if row is None:  # stored, but not in a subscribed feed's list any more
+                entry = self.store.entry(hit.entry_id)
+                if entry is None:
+                    continue
+                feed = entry.feeds[0] if entry.feeds else ""
+                row = (entry.id, entry.published.timestamp(), entry.title, entry.site, feed)
+            if row[0] not in seen:
+                seen.add(row[0])
                 found.append(row)
-        self.post_message(SearchFinished(query, found, token))
+        words = search_words(query)
+        if words:
+            cache = self._title_words
+            for row in self.all_rows:
+                if row[0] in seen:
+                    continue
+                title_words = cache.get(row[0])
+                if title_words is None:
+                    title_words = cache[row[0]] = tuple(search_words(row[2]))
+                if title_matches(words, title_words):
+                    found.append(row)
+        self.post_message(SearchFinished(query, found, token, error))
 
     @on(SearchFinished)
     def search_finished(self, message: SearchFinished) -> None:
         if message.token != self._search_token:
             return
-        self.entry_list.set_rows(message.rows, keep_id=self.entry_list.current_id)
-        self.update_title()
+        if self.search_rows is None:
+            self._before_search = self.entry_list.current_id
+        self.search_rows = message.rows
+        self.search_shown = message.query
+        self.show_rows(keep_id=message.rows[0][0] if message.rows else None)
+        count = len(message.rows)
+        summary = f"{count} result{'s' if count != 1 else ''} for “{message.query}”"
+        if message.error:
+            self.status(f"{summary}, by title only: {message.error}")
+        else:
+            self.status(f"{summary}; escape leaves the search.")
+        if self._languages_timer is None and not self._languages_loading:
+            self.fill_languages()  # results from feeds no longer listed
+
+    def _drop_search(self) -> None:
+        self.search_query = ""
+        self.search_shown = ""
+        self.search_rows = None
+        self._search_token += 1
+        if self._search_timer is not None:
+            self._search_timer.stop()
+            self._search_timer = None
+
+    def leave_search(self) -> None:
+        """Back from the results to the feed they were searched from, at the entry it was on."""
+        keep_id = self._before_search if self.search_rows is not None else None
+        self._drop_search()
+        self.show_rows(keep_id=keep_id or self.entry_list.current_id)
+        self.status("")
 
     def action_search(self) -> None:
         self.open_prompt("search", self.search_query)
@@ -395,7 +554,11 @@ class ReaderApp(App[int]):
     def open_prompt(self, mode: Literal["search", "link"], value: str = "") -> None:
         self.prompt_mode = mode
         prompt = self.prompt
-        prompt.placeholder = "search titles" if mode == "search" else "link number, then enter"
+        prompt.placeholder = (
+            "search every article, titles and text"
+            if mode == "search"
+            else "link number, then enter"
+        )
         prompt.value = value
         prompt.remove_class("-hidden")
         prompt.focus()
@@ -408,9 +571,19 @@ class ReaderApp(App[int]):
 
     @on(Input.Changed, "#prompt")
     def prompt_changed(self, event: Input.Changed) -> None:
-        if self.prompt_mode == "search" and event.value != self.search_query:
-            self.search_query = event.value
-            self.show_rows(keep_id=self.entry_list.current_id)
+        """Results follow the typing, once it pauses."""
+        if self.prompt_mode != "search" or event.value == self.search_query:
+            return
+        self.search_query = event.value
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        if event.value.strip():
+            self._search_timer = self.set_timer(SEARCH_DELAY_S, self.start_search)
+        else:
+            self._search_timer = None
+            self._search_token += 1
+            if self.search_rows is not None:
+                self.leave_search()
 
     @on(Input.Submitted, "#prompt")
     def prompt_submitted(self, event: Input.Submitted) -> None:
@@ -422,8 +595,13 @@ class ReaderApp(App[int]):
                 self.open_link(int(value))
             elif value:
                 self.status(f"Not a link number: {value}")
-        elif mode == "search" and self.pane != "entries":
-            self.set_pane("entries")
+        elif mode == "search":
+            if not self.search_query.strip():
+                self.leave_search()
+            elif self._search_timer is not None or self.search_query != self.search_shown:
+                self.start_search()
+            if self.pane != "entries":
+                self.set_pane("entries")
 
     # -- entries and the article ------------------------------------------------------------
 
@@ -458,7 +636,22 @@ class ReaderApp(App[int]):
         if message.entry is None and message.article is None:
             self.article_view.clear("This entry is no longer in the store.")
             return
-        self.article_view.show(message.entry_id, message.entry, message.article)
+        sources = self.source_names(message.entry) if message.entry else []
+        self.article_view.show(message.entry_id, message.entry, message.article, sources)
+
+    def source_names(self, entry: Entry) -> list[str]:
+        """Every feed that carried the story, by the name the feeds pane gives it."""
+        by_url = {f.url: f for f in self.feeds}
+        names: list[str] = []
+        for url in entry.feeds:
+            feed = by_url.get(url)
+            if feed is not None:
+                name = feed_label(feed, self.states.get(url))
+            else:
+                name = clean_line(urlsplit(url).netloc or url)
+            if name and name not in names:
+                names.append(name)
+        return names
 
     def target_id(self) -> str | None:
         """The entry a key acts on: the open article in the article pane, else the cursor's."""
@@ -527,6 +720,95 @@ class ReaderApp(App[int]):
         self.unread_only = not self.unread_only
         self.show_rows(keep_id=self.entry_list.current_id)
         self.status("Showing unread entries only." if self.unread_only else "Showing all entries.")
+
+    # -- languages --------------------------------------------------------------------------
+
+    def fill_languages(self) -> None:
+        """Read the languages of the listed entries not seen yet (in a worker)."""
+        if self._languages_timer is not None:
+            self._languages_timer.stop()
+            self._languages_timer = None
+        rows = self.all_rows + (self.search_rows or [])
+        missing = list(dict.fromkeys(r[0] for r in rows if r[0] not in self.languages))
+        if missing:
+            self._languages_loading = True
+            self.load_languages(missing)
+
+    @work(thread=True, exclusive=True, group="languages")
+    def load_languages(self, entry_ids: list[str]) -> None:
+        """Each entry's language, read once per entry (the rows index does not carry it)."""
+        worker = get_current_worker()
+        found: dict[str, str] = {}
+        for n, entry_id in enumerate(entry_ids, 1):
+            if worker.is_cancelled:
+                return
+            try:
+                entry = self.store.entry(entry_id)
+            except Exception:
+                continue
+            found[entry_id] = normalize_language(entry.language) if entry else ""
+            if n % LANGUAGES_CHUNK == 0:
+                time.sleep(0)  # let the event loop have the GIL between chunks
+        self.post_message(LanguagesLoaded(found))
+
+    @on(LanguagesLoaded)
+    def languages_loaded(self, message: LanguagesLoaded) -> None:
+        self.languages.update(message.languages)
+        self._languages_loading = False
+        if self.language:
+            self.show_rows(keep_id=self.entry_list.current_id)
+        else:
+            self.entry_list.refresh()
+        then, self._after_languages = self._after_languages, None
+        if then is not None:
+            then()
+
+    def language_counts(self) -> Counter[str]:
+        """How many listed entries are in each known language."""
+        languages = self.languages
+        counts = Counter(languages.get(r[0], "") for r in self.all_rows)
+        counts.pop("", None)
+        return counts
+
+    def _languages_known(self, then: Callable[[], None]) -> bool:
+        """Whether every listed entry's language has been read; if not, read them now and call
+        `then` once they are."""
+        if self._languages_timer is not None:
+            self.fill_languages()
+        if self._languages_loading:
+            self._after_languages = then
+            self.status("Reading each entry's language…")
+            return False
+        return True
+
+    def set_language(self, language: str) -> None:
+        self.language = normalize_language(language)
+        if self.language and self._languages_timer is not None:
+            self.fill_languages()
+        self.show_rows(keep_id=self.entry_list.current_id)
+        self.save_position()
+        self.status(f"Language: {self.language or 'all'}")
+
+    def action_cycle_language(self) -> None:
+        if not self._languages_known(self.action_cycle_language):
+            return
+        choices = ["", *sorted(self.language_counts())]
+        index = choices.index(self.language) if self.language in choices else 0
+        self.set_language(choices[(index + 1) % len(choices)])
+
+    def choose_language(self) -> None:
+        """The palette's "Filter by language…": all, then each language present."""
+        if not self._languages_known(self.choose_language):
+            return
+        counts = self.language_counts()
+        commands: list[tuple[str, Callable[[], object], str]] = [
+            ("all", partial(self.set_language, ""), f"{len(self.all_rows)} entries")
+        ]
+        commands.extend(
+            (language, partial(self.set_language, language), f"{count} entries")
+            for language, count in sorted(counts.items())
+        )
+        self.search_commands(commands, placeholder="Filter by language…")
 
     # -- links and the browser --------------------------------------------------------------
 
@@ -609,10 +891,13 @@ class ReaderApp(App[int]):
     # -- refresh ----------------------------------------------------------------------------
 
     def action_refresh(self, everything: bool) -> None:
+        feeds = list(self.feeds) if everything else self.feeds_for_key(self.feed_key)
+        self.start_refresh(feeds)
+
+    def start_refresh(self, feeds: list[FeedConfig]) -> None:
         if self.refreshing:
             self.status("A refresh is already running.")
             return
-        feeds = list(self.feeds) if everything else self.feeds_for_key(self.feed_key)
         if not feeds:
             self.status("No feeds to refresh.")
             return
@@ -626,6 +911,11 @@ class ReaderApp(App[int]):
             from tui_reader.pipeline import run_update  # type: ignore[import-untyped,import-not-found,unused-ignore]
         except ImportError:
             self.post_message(RefreshFinished(None, "refresh is not available (no pipeline)"))
+            return
+        try:
+            start_resource_tracker()
+        except Exception as exc:
+            self.post_message(RefreshFinished(None, f"refresh failed: {exc}"))
             return
         done = 0
         total = len(feeds)
@@ -670,6 +960,80 @@ class ReaderApp(App[int]):
         self.status(f"Marked {len(ids)} entries read.")
         self.after_flags_changed()
 
+    # -- adding a feed ----------------------------------------------------------------------
+
+    def action_add_feed(self) -> None:
+        from tui_reader.ui.screens.add_feed import AddFeedScreen
+
+        self.push_screen(AddFeedScreen(), callback=self._feed_url_given)
+
+    def _feed_url_given(self, url: str | None) -> None:
+        if url:
+            self.status(f"Looking for feeds at {url}…")
+            self.discover(url)
+
+    @work(thread=True, exclusive=True, group="discover")
+    def discover(self, url: str) -> None:
+        from tui_reader.discover import DiscoveryError, discover_feeds
+
+        try:
+            candidates = discover_feeds(url, self.config.fetch)
+        except DiscoveryError as exc:
+            self.post_message(FeedsDiscovered(url, [], str(exc)))
+            return
+        except Exception as exc:
+            self.post_message(FeedsDiscovered(url, [], f"discovery failed: {exc}"))
+            return
+        self.post_message(FeedsDiscovered(url, candidates))
+
+    @on(FeedsDiscovered)
+    def feeds_discovered(self, message: FeedsDiscovered) -> None:
+        if message.error or not message.candidates:
+            self.status(message.error or f"No feed found at {message.url}")
+            return
+        if len(message.candidates) == 1:
+            self.subscribe(message.candidates[0])
+            return
+        from tui_reader.ui.screens.add_feed import PickFeedScreen
+
+        self.status(f"{len(message.candidates)} feeds found: pick one.")
+        self.push_screen(PickFeedScreen(message.url, message.candidates), callback=self.subscribe)
+
+    def subscribe(self, candidate: FeedCandidate | None) -> None:
+        if candidate is None:
+            self.status("No feed added.")
+            return
+        if any(f.url == candidate.url for f in self.feeds):
+            self.status(f"Already subscribed to {clean_line(candidate.title or candidate.url)}.")
+            self.go_to_feed(candidate.url)
+            return
+        self.save_subscription(FeedConfig(url=candidate.url, title=candidate.title))
+
+    @work(thread=True, group="subscribe")
+    def save_subscription(self, feed: FeedConfig) -> None:
+        try:
+            subs = self.store.subscriptions()
+            if not any(sub.get("url") == feed.url for sub in subs):
+                self.store.set_subscriptions([*subs, feed_to_dict(feed)])
+        except Exception as exc:
+            self.post_message(FeedSubscribed(feed, str(exc)))
+            return
+        self.post_message(FeedSubscribed(feed))
+
+    @on(FeedSubscribed)
+    def feed_subscribed(self, message: FeedSubscribed) -> None:
+        name = feed_label(message.feed, None)
+        if message.error:
+            self.status(f"Could not add {name}: {message.error}")
+            return
+        self._show_feed_after_load = message.feed.url
+        self.load_store()
+        if self.refreshing:
+            self.status(f"Added {name}; fetch it with r once this refresh ends.")
+            return
+        self.start_refresh([message.feed])
+        self.status(f"Added {name}; fetching it…")
+
     # -- panes and back ---------------------------------------------------------------------
 
     def action_next_pane(self) -> None:
@@ -680,16 +1044,14 @@ class ReaderApp(App[int]):
     def action_go_back(self, may_quit: bool) -> None:
         if self.prompt_mode:
             if self.prompt_mode == "search":
-                self.search_query = ""
-                self.show_rows(keep_id=self.entry_list.current_id)
+                self.leave_search()
             self.close_prompt()
             return
         if self.pane == "article":
             self.set_pane("entries")
         elif self.pane == "entries":
-            if self.search_query and not may_quit:
-                self.search_query = ""
-                self.show_rows(keep_id=self.entry_list.current_id)
+            if self.search_rows is not None or self.search_query:
+                self.leave_search()
                 return
             self.set_pane("feeds")
         elif may_quit:
@@ -701,6 +1063,8 @@ class ReaderApp(App[int]):
         self.push_screen(HelpScreen())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if len(self.screen_stack) > 1 and action in self._reader_actions:
+            return False  # a dialog is open: its keys are its own, not the panes' below it
         if action in ("link_digit", "link_prompt"):
             return self._article_shown()
         return True
@@ -719,11 +1083,18 @@ class ReaderApp(App[int]):
                 self.post_message(StoreFailed(f"could not save: {exc}"))
 
     def save_position(self) -> None:
-        position = {"feed": self.feed_key, "entry": self.entry_list.current_id or ""}
+        position = {
+            "feed": self.feed_key,
+            "entry": self.entry_list.current_id or "",
+            "language": self.language,
+        }
         self.write(self.store.set_ui_position, position)
 
     async def on_unmount(self) -> None:
         self._writer.shutdown(wait=True)
+        if self._index is not None:
+            with contextlib.suppress(Exception):
+                self._index.close()
 
 
 def make_app(config: Config, store: Store) -> ReaderApp:

@@ -1,4 +1,4 @@
-"""Command palette: jump to a feed, mark all read, refresh, toggle unread only."""
+"""Command palette: jump to a feed, add one, filter by language, mark all read, refresh."""
 
 from __future__ import annotations
 
@@ -32,6 +32,8 @@ class ReaderCommands(Provider):
             ("Refresh this feed", partial(app.action_refresh, False), "Fetch the current feed"),
             ("Refresh all feeds", partial(app.action_refresh, True), "Fetch every feed"),
             ("Toggle unread only", app.action_toggle_unread_only, "Show only unread entries"),
+            ("Add feed…", app.action_add_feed, "Subscribe to a feed, or to one a site offers"),
+            ("Filter by language…", app.choose_language, "Show entries in one language, or all"),
         ]
         for item in app.feed_list.items:
             commands.append(

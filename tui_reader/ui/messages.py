@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 
 from tui_reader.config import FeedConfig
 from tui_reader.models import Article, Entry, FeedResult, FeedState, FetchSummary
+
+if TYPE_CHECKING:  # discovery (httpx, feedparser) is imported only when a feed is added
+    from tui_reader.discover import FeedCandidate
 
 Row = tuple[str, float, str, str, str]
 """An entry row as the store keeps it: (id, published, title, site, feed)."""
@@ -67,9 +70,36 @@ class ArticleLoaded(Message):
 
 @dataclass
 class SearchFinished(Message):
+    """The full-text search for `query` found `rows`, best first (`error`: the index failed)."""
+
     query: str
     rows: list[Row]
     token: int
+    error: str = ""
+
+
+@dataclass
+class LanguagesLoaded(Message):
+    """The languages of entries not seen before were read from the store: id -> language."""
+
+    languages: dict[str, str]
+
+
+@dataclass
+class FeedsDiscovered(Message):
+    """Discovery at `url` found these feeds (`error` set and no candidates: it found none)."""
+
+    url: str
+    candidates: list[FeedCandidate]
+    error: str = ""
+
+
+@dataclass
+class FeedSubscribed(Message):
+    """A feed was appended to the store's subscriptions (`error`: it was not)."""
+
+    feed: FeedConfig
+    error: str = ""
 
 
 @dataclass

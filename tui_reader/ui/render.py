@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
 from rich.console import Console
@@ -87,8 +87,11 @@ def _prefixed(lines: Iterable[Text], first: Text, rest: Text) -> list[Text]:
     return result
 
 
-def header_lines(entry: Entry | None, article: Article | None, width: int) -> list[Text]:
-    """Title, then site/author/date/language, the original URL, the aggregators and the source."""
+def header_lines(
+    entry: Entry | None, article: Article | None, width: int, sources: Sequence[str] = ()
+) -> list[Text]:
+    """Title, then site/author/date/language, the original URL, the feeds and aggregator links
+    the story came through, and where its text came from."""
     title = clean_line((article.title if article else "") or (entry.title if entry else ""))
     lines = _wrap(Text(title, style=TITLE), width)
     meta: list[str] = []
@@ -104,6 +107,10 @@ def header_lines(entry: Entry | None, article: Article | None, width: int) -> li
     url = clean_line((entry.url if entry else "") or (article.url if article else ""))
     if url:
         lines.extend(_wrap(Text(url, style=META + link_style(url)), width))
+    names = [name for name in (clean_line(s) for s in sources) if name]
+    if names:
+        label = "from " if len(names) == 1 else f"from {len(names)} feeds: "
+        lines.extend(_wrap(Text(label + " · ".join(names), style=META), width))
     for via in entry.via if entry else ():
         via = clean_line(via)
         line = Text("via ", style=META)
@@ -163,10 +170,12 @@ def links_lines(article: Article, width: int) -> list[Text]:
     return lines
 
 
-def article_lines(entry: Entry | None, article: Article | None, width: int) -> list[Text]:
+def article_lines(
+    entry: Entry | None, article: Article | None, width: int, sources: Sequence[str] = ()
+) -> list[Text]:
     """The whole article view: header, body (or the entry's summary) and the numbered links."""
     width = max(width, 10)
-    lines = header_lines(entry, article, width)
+    lines = header_lines(entry, article, width, sources)
     if article is not None and article.blocks:
         hrefs = {link.number: link.href for link in article.links}
         for block in article.blocks:

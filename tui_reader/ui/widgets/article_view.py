@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 from rich.text import Text
@@ -43,6 +44,7 @@ class ArticleView(ScrollView, can_focus=True):
         self.entry: Entry | None = None
         self.article: Article | None = None
         self.entry_id: str | None = None
+        self.sources: tuple[str, ...] = ()
         self._lines: list[Text] = []
         self._strips: dict[int, Strip] = {}
         self._wrapped_at = -1
@@ -51,15 +53,24 @@ class ArticleView(ScrollView, can_focus=True):
     def text_width(self) -> int:
         return max(10, min(self.measure, self.scrollable_content_region.width))
 
-    def show(self, entry_id: str | None, entry: Entry | None, article: Article | None) -> None:
+    def show(
+        self,
+        entry_id: str | None,
+        entry: Entry | None,
+        article: Article | None,
+        sources: Sequence[str] = (),
+    ) -> None:
+        """Show an entry; `sources` names every feed that carried it, for the header."""
         same = entry_id == self.entry_id
         self.entry_id, self.entry, self.article = entry_id, entry, article
+        self.sources = tuple(sources)
         self._rewrap(force=True)
         if not same:
             self.scroll_to(y=0, animate=False, immediate=True)
 
     def clear(self, message: str = "") -> None:
         self.entry_id, self.entry, self.article = None, None, None
+        self.sources = ()
         self._lines = [Text(message, style="dim")] if message else []
         self._strips.clear()
         self.virtual_size = Size(self.scrollable_content_region.width, len(self._lines))
@@ -76,7 +87,7 @@ class ArticleView(ScrollView, can_focus=True):
             return
         self._wrapped_at = width
         if self.entry is not None or self.article is not None:
-            self._lines = article_lines(self.entry, self.article, width)
+            self._lines = article_lines(self.entry, self.article, width, self.sources)
         self._strips.clear()
         self.virtual_size = Size(self.scrollable_content_region.width, len(self._lines))
         self.refresh()

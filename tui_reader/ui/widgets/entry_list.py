@@ -18,6 +18,8 @@ STAR = Style(color="yellow", bold=True)
 SITE = Style(dim=True)
 DATE = Style(dim=True)
 READ_TITLE = Style(dim=True)
+LANGUAGE = Style(color="magenta", dim=True)
+LANGUAGE_WIDTH = 2
 
 
 class EntryList(VirtualList):
@@ -30,6 +32,7 @@ class EntryList(VirtualList):
         self.rows: list[Row] = []
         self.read: set[str] = set()
         self.starred: set[str] = set()
+        self.languages: dict[str, str] = {}  # id -> language, filled in after the rows
         self.empty_message = "Loading…"
 
     @property
@@ -71,11 +74,15 @@ class EntryList(VirtualList):
         line.append("★" if starred else " ", STAR)
         line.append("●" if unread else " ", UNREAD)
         line.append(" ")
+        if width >= 40:  # a fixed column: titles stay aligned while languages arrive
+            language = self.languages.get(entry_id, "")
+            line.append(language[:LANGUAGE_WIDTH].ljust(LANGUAGE_WIDTH) + " ", LANGUAGE)
         date = format_date(published, with_time=width >= 90) if width >= 40 else ""
         site = clean_line(site) if width >= 60 else ""
         site = site[:18]
         tail = (len(site) + 2 if site else 0) + (len(date) + 1 if date else 0)
-        title_width = max(1, width - 3 - tail)
+        lead = 3 + (LANGUAGE_WIDTH + 1 if width >= 40 else 0)
+        title_width = max(1, width - lead - tail)
         title_text = Text(
             clean_line(title) or "(untitled)", style=Style() if unread else READ_TITLE
         )

@@ -1,0 +1,141 @@
+"""Pilot tests: each entry's language, the language filter, and the feeds a story came through."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+
+from helpers import settle
+
+from tui_reader.config import Config
+from tui_reader.demo.sample import AGGREGATOR, BYTE
+from tui_reader.store import Store
+from tui_reader.ui.app import make_app, normalize_language
+
+WIDE = (120, 40)
+
+
+def header(app: object) -> str:
+    return str(app.query_one("#title").render())  # type: ignore[attr-defined]
+
+
+def ids(app: object) -> list[str]:
+    return [row[0] for row in app.entry_list.rows]  # type: ignore[attr-defined]
+
+
+async def test_each_row_shows_its_language(config: Config, store: Store) -> None:
+    app = make_app(config, store)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        app.fill_languages()  # otherwise read a moment after start-up
+        await settle(pilot)
+        rows = {
+            row[0]: app.entry_list.render_row(i, 100).plain
+            for i, row in enumerate(app.entry_list.rows)
+        }
+        assert rows["e0"].startswith(" ● es Linux 6.9")
+        assert rows["e2"].startswith(" ● pt Ciência")
+        assert rows["e3"].startswith("   it Perché")  # read: no unread dot
+
+
+async def test_L_cycles_all_and_each_language_and_the_header_says_which(
+    config: Config, store: Store
+) -> None:
+    app = make_app(config, store)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("L")  # right after start: waits for the languages, then applies
+        await settle(pilot)
+        assert app.language == "es"
+        assert ids(app) == ["e0", "e1", "e5"]
+        assert "All · es" in header(app)
+        await pilot.press("L")
+        await settle(pilot)
+        assert ids(app) == ["e3", "e4", "e7"] and "All · it" in header(app)
+        await pilot.press("L")
+        await settle(pilot)
+        assert ids(app) == ["e2", "e6"] and "All · pt" in header(app)
+        await pilot.press("L")
+        await settle(pilot)
+        assert app.language == "" and len(ids(app)) == 8
+        assert "·" not in header(app)
+
+
+async def test_language_filter_is_kept_with_the_position(config: Config, store: Store) -> None:
+    app = make_app(config, store)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        app.fill_languages()
+        await settle(pilot)
+        app.set_language("pt")
+        await settle(pilot)
+    assert store.ui_position()["language"] == "pt"
+    again = make_app(config, store)
+    async with again.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        assert again.language == "pt"
+        assert ids(again) == ["e2", "e6"]
+        assert "All · pt" in header(again)
+
+
+async def test_palette_filters_by_a_language_it_lists(config: Config, store: Store) -> None:
+    app = make_app(config, store)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        app.fill_languages()
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Filter by language")
+        await asyncio.sleep(0.5)
+        await pilot.pause()
+        await pilot.press("enter")
+        await asyncio.sleep(0.3)
+        await pilot.pause()
+        await pilot.press("i", "t")
+        await asyncio.sleep(0.5)
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.language == "it"
+        assert ids(app) == ["e3", "e4", "e7"]
+
+
+def test_language_tags_of_one_language_are_one_filter() -> None:
+    assert normalize_language("es-ES") == normalize_language("ES_mx") == "es"
+    assert normalize_language("") == ""
+    assert normalize_language("\x1b[1mpt-BR") == "pt"
+    assert normalize_language("[b]en[/b]") == "benb"  # junk stays junk, but inert
+
+
+async def test_a_story_from_several_feeds_lists_every_one_in_its_header(
+    config: Config, store: Store
+) -> None:
+    app = make_app(config, store)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        assert ids(app).count("e0") == 1  # one row for the story
+        await pilot.press("enter")
+        await settle(pilot)
+        lines = app.article_view.plain_lines
+        assert "from 2 feeds: El Byte · Agregador" in lines
+        assert "via https://agregador.example/go/1" in lines
+        await pilot.press("q", "j", "enter")
+        await settle(pilot)
+        assert "from El Byte" in app.article_view.plain_lines
+
+
+async def test_feed_names_in_the_header_are_plain_text(config: Config, store: Store) -> None:
+    hostile = "[bold red]Agregador[/] \x1b[31m\u202eevil"
+    feeds = tuple(replace(f, title=hostile) if f.url == AGGREGATOR else f for f in config.feeds)
+    app = make_app(replace(config, feeds=feeds), store)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        text = "".join(app.article_view.plain_lines)
+        line = text[text.index("from 2 feeds") :]
+        assert "[bold red]Agregador[/]" in line
+        assert "\x1b" not in line and "\u202e" not in line
+        assert app.source_names(app.article_view.entry)[0] == "El Byte"  # type: ignore[arg-type]
+        assert BYTE in app.article_view.entry.feeds  # type: ignore[union-attr]

@@ -1,0 +1,148 @@
+"""Pilot tests: `/` searches every stored article (FTS5 index), results as a pseudo-feed."""
+
+from __future__ import annotations
+
+import asyncio
+
+from helpers import settle, titles
+
+from tui_reader.config import Config
+from tui_reader.demo.sample import BYTE, CIENCIA, sample_entries
+from tui_reader.search import Document, SearchIndex
+from tui_reader.store import Store
+from tui_reader.ui.app import SEARCH_DELAY_S, make_app
+
+WIDE = (120, 40)
+PORTATEIS = "Os melhores portáteis de 2024 para programar"
+TECLADO = "Guía: cómo elegir un teclado mecánico ⌨️"
+
+
+def index_sample(config: Config, bodies: dict[str, str]) -> None:
+    """Index the sample entries as a fetch would, with these article texts (by entry id)."""
+    docs = [
+        Document(e.id, e.title, bodies.get(e.id, e.summary), e.feeds, e.published.timestamp())
+        for _feed, e, _article in sample_entries()
+    ]
+    with SearchIndex.for_data_dir(config.storage.data_dir) as index:
+        index.add_many(docs)
+
+
+def header(app: object) -> str:
+    return str(app.query_one("#title").render())  # type: ignore[attr-defined]
+
+
+async def test_search_finds_an_accented_word_of_the_article_text(
+    config: Config, store: Store
+) -> None:
+    index_sample(config, {"e6": "Un repaso a la informática portátil: teclados y pantallas."})
+    app = make_app(config, store)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"informatica", "enter")
+        await settle(pilot)
+        assert titles(app) == [PORTATEIS]  # the word is only in its text, with an accent
+        assert "Search: informatica" in header(app)
+        assert "1 results" in header(app)
+        assert app.pane == "entries"
+        await pilot.press("enter")  # the same keys as in a feed: enter opens the article
+        await settle(pilot)
+        assert app.article_view.entry_id == "e6"
+        await pilot.press("q")  # back to the results, not out of them
+        assert app.pane == "entries" and titles(app) == [PORTATEIS]
+        await pilot.press("escape")  # leaves the results
+        await settle(pilot)
+        assert len(app.entry_list.rows) == 8
+        assert "Search" not in header(app)
+
+
+async def test_results_are_ranked_title_matches_first(config: Config, store: Store) -> None:
+    index_sample(config, {"e0": "Con un teclado cualquiera basta para compilar el núcleo."})
+    app = make_app(config, store)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"TECLADO", "enter")
+        await settle(pilot)
+        # e0 is newer, but e5 has the word in its title
+        assert [row[0] for row in app.entry_list.rows] == ["e5", "e0"]
+
+
+async def test_results_follow_the_typing_and_escape_in_the_prompt_restores_the_feed(
+    config: Config, store: Store
+) -> None:
+    index_sample(config, {})
+    app = make_app(config, store)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j")
+        await pilot.press("slash", *"teclado")
+        await asyncio.sleep(SEARCH_DELAY_S + 0.2)
+        await settle(pilot)
+        assert titles(app) == [TECLADO]
+        assert app.prompt_mode == "search"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert len(app.entry_list.rows) == 8
+        assert app.entry_list.current_id == "e2"  # where the cursor was before the search
+
+
+async def test_keys_act_on_results_and_a_feed_choice_leaves_them(
+    config: Config, store: Store
+) -> None:
+    index_sample(config, {})
+    app = make_app(config, store)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"elegir", "enter")
+        await settle(pilot)
+        assert titles(app) == [TECLADO]
+        await pilot.press("m", "s")
+        await settle(pilot)
+        assert "e5" in app.read and "e5" in app.starred
+        app.go_to_feed(CIENCIA)
+        await settle(pilot)
+        assert app.search_rows is None
+        assert {row[4] for row in app.entry_list.rows} == {CIENCIA}
+    assert store.is_read("e5") and store.is_starred("e5")
+
+
+async def test_search_finds_stored_articles_of_feeds_no_longer_listed(
+    config: Config, store: Store
+) -> None:
+    from dataclasses import replace
+
+    index_sample(config, {})
+    config = replace(config, feeds=tuple(f for f in config.feeds if f.url != BYTE))
+    app = make_app(config, store)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        assert "e5" not in [row[0] for row in app.entry_list.rows]
+        await pilot.press("slash", *"teclado mec", "enter")
+        await settle(pilot)
+        assert titles(app) == [TECLADO]
+
+
+async def test_a_query_of_fts_syntax_is_just_words(config: Config, store: Store) -> None:
+    index_sample(config, {})
+    app = make_app(config, store)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *'"NEAR( title: AND *', "enter")
+        await settle(pilot)
+        assert titles(app) == []
+        assert "Search:" in header(app)
+        status = str(app.query_one("#status").render())
+        assert "0 results" in status and "index" not in status
+
+
+async def test_a_damaged_index_still_matches_titles_and_says_so(
+    config: Config, store: Store
+) -> None:
+    SearchIndex.path_for(config.storage.data_dir).write_bytes(b"not a database at all" * 100)
+    app = make_app(config, store)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"satelite", "enter")
+        await settle(pilot)
+        assert titles(app) == ["Ciência: satélite português chega à órbita"]
+        status = str(app.query_one("#status").render())
+        assert "by title only" in status and "doctor" in status
