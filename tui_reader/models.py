@@ -191,9 +191,10 @@ class EntryRow:
     title: str
     site: str
     feed: str
+    language: str = ""
 
-    def as_tuple(self) -> tuple[str, float, str, str, str]:
-        return (self.id, self.published, self.title, self.site, self.feed)
+    def as_tuple(self) -> tuple[str, float, str, str, str, str]:
+        return (self.id, self.published, self.title, self.site, self.feed, self.language)
 
 
 @dataclass(frozen=True, slots=True)

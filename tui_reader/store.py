@@ -53,15 +53,38 @@ class DiskFull(StoreError):
     pass
 
 
+# With less room than this, a write error is the full disk's doing, not a damaged file's.
+NEARLY_FULL = 1_000_000
+
+
+def _disk_full(where: Path) -> bool:
+    """Whether the file system holding `where` (or its nearest existing parent) is full."""
+    for path in (where, *where.parents):
+        try:
+            stat = os.statvfs(path)
+        except OSError:
+            continue
+        return stat.f_bavail * stat.f_frsize < NEARLY_FULL
+    return False
+
+
+def _full_message(where: Path) -> str:
+    return f"{where}: the disk is full; nothing was written (free some space and run again)"
+
+
 def _open(directory: Path, **settings: Any) -> diskcache.Cache:
     try:
         directory.mkdir(parents=True, exist_ok=True)
         return diskcache.Cache(str(directory), timeout=SQLITE_TIMEOUT, **settings)
     except sqlite3.DatabaseError as exc:
+        if "full" in str(exc).lower() or _disk_full(directory):
+            raise DiskFull(_full_message(directory)) from None
         raise StoreError(
             f"{directory / 'cache.db'}: {exc}; run `tui-reader doctor` to check and repair it"
         ) from None
     except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG) or _disk_full(directory):
+            raise DiskFull(_full_message(directory)) from None
         raise StoreError(f"{directory}: {exc.strerror or exc}") from None
 
 
@@ -71,12 +94,12 @@ def _storage_errors(where: Path) -> Iterator[None]:
     try:
         yield
     except sqlite3.DatabaseError as exc:
-        if "full" in str(exc).lower():
-            raise DiskFull(f"{where}: the disk is full; nothing was written") from None
+        if "full" in str(exc).lower() or _disk_full(where):
+            raise DiskFull(_full_message(where)) from None
         raise StoreError(f"{where}: {exc}; run `tui-reader doctor`") from None
     except OSError as exc:
-        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-            raise DiskFull(f"{where}: the disk is full; nothing was written") from None
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG) or _disk_full(where):
+            raise DiskFull(_full_message(where)) from None
         raise
 
 
@@ -227,7 +250,12 @@ class Store:
                 if article is not None:
                     self._main.set(("article", entry.id), article.to_dict())
                 rows[entry.id] = EntryRow(
-                    stored.id, stored.published.timestamp(), stored.title, stored.site, feed
+                    stored.id,
+                    stored.published.timestamp(),
+                    stored.title,
+                    stored.site,
+                    feed,
+                    stored.language,
                 ).as_tuple()
             self._main.set(_rows_key(feed), sorted(rows.values(), key=lambda r: r[1], reverse=True))
             self._bump()
@@ -435,14 +463,19 @@ class Store:
         """Rebuild every per-feed index from the entries themselves; user state is untouched."""
         for cache in (self._main, self._user, self._read, self._starred, self._pages):
             cache.check(fix=True)
-        rows: dict[str, list[tuple[str, float, str, str, str]]] = {}
+        rows: dict[str, list[tuple[str, float, str, str, str, str]]] = {}
         count = 0
         for entry in self.iter_entries():
             count += 1
             for feed in entry.feeds:
                 rows.setdefault(feed, []).append(
                     EntryRow(
-                        entry.id, entry.published.timestamp(), entry.title, entry.site, feed
+                        entry.id,
+                        entry.published.timestamp(),
+                        entry.title,
+                        entry.site,
+                        feed,
+                        entry.language,
                     ).as_tuple()
                 )
         with _storage_errors(self.root), self._main.transact():
@@ -467,6 +500,38 @@ def _integrity_problem(db: Path) -> str | None:
     return None
 
 
+def damaged_files(data_dir: Path, cache_dir: Path) -> list[Path]:
+    """The store's cache.db files that fail SQLite's integrity check (for an error message)."""
+    dirs = [data_dir / "store" / name for name in ("main", "user", "read", "starred")]
+    dirs.append(cache_dir / "pages")
+    return [
+        d / "cache.db"
+        for d in dirs
+        if (d / "cache.db").exists() and _integrity_problem(d / "cache.db") is not None
+    ]
+
+
+def _readable_rowids(conn: sqlite3.Connection) -> set[int]:
+    """Row ids of the attached `old.Cache` that can still be found, around damaged pages.
+
+    A scan stops at the first damaged page, so the table is scanned from both ends, and through
+    its key index, whose pages may be intact where the table's are not.
+    """
+    found: set[int] = set()
+    for sql in (
+        "SELECT rowid FROM old.Cache ORDER BY rowid",
+        "SELECT rowid FROM old.Cache ORDER BY rowid DESC",
+        "SELECT rowid FROM old.Cache INDEXED BY Cache_key_raw ORDER BY key, raw",
+        "SELECT rowid FROM old.Cache INDEXED BY Cache_key_raw ORDER BY key DESC, raw DESC",
+    ):
+        try:
+            for (rowid,) in conn.execute(sql):
+                found.add(rowid)
+        except sqlite3.DatabaseError:
+            continue
+    return found
+
+
 def _salvage(old_db: Path, directory: Path) -> int:
     """Copy what rows can still be read from a damaged cache.db into a fresh one."""
     diskcache.Cache(str(directory), **MAIN_SETTINGS).close()
@@ -477,9 +542,9 @@ def _salvage(old_db: Path, directory: Path) -> int:
         try:
             conn.execute("ATTACH DATABASE ? AS old", (f"file:{old_db}?mode=ro",))
             columns = [row[1] for row in conn.execute("PRAGMA old.table_info(Cache)")]
-            rowids = [row[0] for row in conn.execute("SELECT rowid FROM old.Cache")]
         except sqlite3.DatabaseError:
             return 0
+        rowids = sorted(_readable_rowids(conn))
         names = ", ".join(c for c in columns if c != "rowid")
         for rowid in rowids:
             try:

@@ -316,6 +316,8 @@ class ReaderApp(App[int]):
         self.states = message.states
         self.rows_by_feed = message.rows_by_feed
         self.all_rows = message.all_rows
+        for row in message.all_rows:
+            self.languages.setdefault(row[0], normalize_language(row[5]))
         # keep the same set objects: the entry list holds references to them
         self.read.clear()
         self.read.update(message.read)
@@ -497,7 +499,14 @@ class ReaderApp(App[int]):
                 if entry is None:
                     continue
                 feed = entry.feeds[0] if entry.feeds else ""
-                row = (entry.id, entry.published.timestamp(), entry.title, entry.site, feed)
+                row = (
+                    entry.id,
+                    entry.published.timestamp(),
+                    entry.title,
+                    entry.site,
+                    feed,
+                    entry.language,
+                )
             if row[0] not in seen:
                 seen.add(row[0])
                 found.append(row)
@@ -736,7 +745,7 @@ class ReaderApp(App[int]):
 
     @work(thread=True, exclusive=True, group="languages")
     def load_languages(self, entry_ids: list[str]) -> None:
-        """Each entry's language, read once per entry (the rows index does not carry it)."""
+        """Each entry's language, read once per entry whose index row does not carry it."""
         worker = get_current_worker()
         found: dict[str, str] = {}
         for n, entry_id in enumerate(entry_ids, 1):

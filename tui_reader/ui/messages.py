@@ -13,7 +13,8 @@ from tui_reader.models import Article, Entry, FeedResult, FeedState, FetchSummar
 if TYPE_CHECKING:  # discovery (httpx, feedparser) is imported only when a feed is added
     from tui_reader.discover import FeedCandidate
 
-Row = tuple[str, float, str, str, str]
+# id, published, title, site, feed, language (EntryRow.as_tuple)
+Row = tuple[str, float, str, str, str, str]
 """An entry row as the store keeps it: (id, published, title, site, feed)."""
 
 

@@ -67,7 +67,7 @@ class EntryList(VirtualList):
         self.on_cursor_moved()
 
     def render_row(self, index: int, width: int) -> Text:
-        entry_id, published, title, site, _feed = self.rows[index]
+        entry_id, published, title, site, _feed, _language = self.rows[index]
         unread = entry_id not in self.read
         starred = entry_id in self.starred
         line = Text(no_wrap=True, overflow="ellipsis")
