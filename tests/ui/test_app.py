@@ -474,3 +474,20 @@ async def test_no_color_is_honoured(
         await settle(pilot)
         assert app.no_color
         assert app.animation_level == "none"
+
+
+async def test_refresh_while_another_fetch_holds_the_lock_says_so(
+    config: Config, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui_reader import pipeline
+
+    calls: list[int] = []
+    monkeypatch.setattr(pipeline, "run_update", lambda *a, **kw: calls.append(1))
+    app = make_app(config, store)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        with store.fetch_lock():  # a cron fetch is running
+            await pilot.press("R")
+            await settle(pilot)
+        assert calls == [], "the reader does not fetch while another fetch runs"
+        assert "another fetch is running" in str(app.query_one("#status").render())

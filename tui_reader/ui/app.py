@@ -935,9 +935,15 @@ class ReaderApp(App[int]):
             self.post_message(RefreshProgressed(result, done, total))
 
         try:
-            summary = run_update(
-                self.config, self.store, feeds=feeds, fulltext=True, progress=progress
-            )
+            with self.store.fetch_lock():  # a cron fetch and the reader never fetch at once
+                summary = run_update(
+                    self.config,
+                    self.store,
+                    feeds=feeds,
+                    fulltext=True,
+                    progress=progress,
+                    force=True,
+                )
         except StoreLocked:
             self.post_message(RefreshFinished(None, "another fetch is running; try again soon"))
             return
