@@ -8,6 +8,13 @@ For each corpus (default: translated-dev and zyte-dev) it runs `run_project.py` 
 formatting), scores each with `score.py`, and prints one table row per system and corpus:
 F1, P, R, leak, quotes, links, docs/s (wall clock of one run, process start-up included).
 Predictions are kept in bench/out/.
+
+    .venv/bin/python bench/extract_quality.py --fixtures
+
+scores the hand-written pages of tests/data/extract/variety instead (boxes, footers and promos
+in markups, words and languages that translated-dev does not show; see checks.json there):
+per set, the share of boilerplate strings left in the text (leak) and of content strings kept,
+for tui-reader and for bare trafilatura.
 """
 
 from __future__ import annotations
@@ -81,11 +88,58 @@ def _pct(value: str) -> str:
         return value
 
 
+def _fixtures() -> int:
+    import json
+
+    import trafilatura
+
+    from tui_reader.extract import extract_article
+    from tui_reader.extract.clean import fold
+
+    data = ROOT / "tests" / "data" / "extract" / "variety"
+    checks = json.loads((data / "checks.json").read_text(encoding="utf-8"))
+    systems = {
+        "tui-reader": lambda h, u: extract_article(h, u).text,
+        "trafilatura best (txt, no comments)": lambda h, u: trafilatura.extract(
+            h, url=u, include_comments=False
+        ),
+        "trafilatura XML + links + formatting": lambda h, u: trafilatura.extract(
+            h,
+            url=u,
+            include_comments=False,
+            include_links=True,
+            include_formatting=True,
+            output_format="xml",
+        ),
+    }
+    print("| set | pages | system | leak | content kept |")
+    print("|---|---|---|---|---|")
+    for wanted in ("A", "B"):
+        pages = {k: v for k, v in checks.items() if not k.startswith("_") and v["set"] == wanted}
+        for name, fn in systems.items():
+            leaks = kept = n_bp = n_ct = 0
+            for page, check in pages.items():
+                html = (data / page).read_text(encoding="utf-8")
+                text = fold(fn(html, check["url"]) or "")
+                leaks += sum(1 for x in check["boilerplate"] if fold(x) in text)
+                kept += sum(1 for x in check["content"] if fold(x) in text)
+                n_bp += len(check["boilerplate"])
+                n_ct += len(check["content"])
+            print(
+                f"| {wanted} | {len(pages)} | {name} | {leaks}/{n_bp} = {leaks / n_bp:.1%} | "
+                f"{kept}/{n_ct} = {kept / n_ct:.1%} |"
+            )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--eval-dir", default=str(ROOT.parent / "shared" / "eval"))
     ap.add_argument("--corpus", action="append", help="corpus name (repeatable)")
+    ap.add_argument("--fixtures", action="store_true", help="score tests/data/extract/variety")
     args = ap.parse_args(argv)
+    if args.fixtures:
+        return _fixtures()
     eval_dir = Path(args.eval_dir).resolve()
     corpora = args.corpus or ["translated-dev", "zyte-dev"]
     out = ROOT / "bench" / "out"

@@ -107,3 +107,11 @@ def test_site_stats_update_is_pure_and_small() -> None:
     assert list(s2.counts.values()) == [2]
     assert pickle.loads(pickle.dumps(s2)) == s2
     assert SiteStats().articles == 0
+
+
+def test_user_promos_and_sources_extend_the_shipped_tables() -> None:
+    rules = load_rules({"promos": {"sv": ["vårt nyhetsbrev"]}, "sources": {"sv": ["Källor"]}})
+    assert dict(rules.promos)["sv"] == ("vårt nyhetsbrev",)
+    assert "Källor" in dict(rules.sources)["sv"] and "Fuentes" in dict(rules.sources)["es"]
+    with pytest.raises(ValueError, match=r"extract\.promos"):
+        load_rules({"promos": ["not a table"]})

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import islice, pairwise
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -19,14 +20,15 @@ from lxml import etree
 
 from tui_reader.extract.clean import clean_line, fold
 from tui_reader.extract.compiled import Compiled
-from tui_reader.extract.convert import RawBlock
+from tui_reader.extract.convert import BlockWalker, RawBlock
 from tui_reader.extract.repetition import SiteStats, is_repeated
 from tui_reader.extract.rules import Rules
 from tui_reader.models import Removal
 
 MAX_BOX_CHARS = 4000  # a selector never removes more text than this (guards the article itself)
-_SEPARATOR = re.compile(r"^\s*(?:[:：»›→|>\-–—•·]+|\.{3}|…)\s*")
-_LABEL_END = re.compile(r"[:：»›→|>\-–—•·]\s*$")
+_ARROWS = "»›→⇒⟶➔➜➝➞➡▶►▸⮕"
+_SEPARATOR = re.compile(rf"^\s*(?:[:：{_ARROWS}|>\-–—•·]+|\.{{3}}|…)\s*")
+_LABEL_END = re.compile(rf"[:：{_ARROWS}|>\-–—•·]\s*$")
 _TRAILING_PUNCT = re.compile(r"^[\s.!?»\"'”’)\]]*$")
 # Captions are kept for WordPress markup only (wp-caption, wp-block-image, wp-element-caption):
 # there they are the author's text; elsewhere figcaptions are mostly agency photo credits.
@@ -61,6 +63,16 @@ def _drop(el: Any) -> None:
 
 
 @dataclass(slots=True)
+class SourceSection:
+    """A "Sources" title and its list of links, found in the page before trafilatura."""
+
+    key: str  # folded title, without a final ":"
+    title: RawBlock
+    items: RawBlock
+    anchors: list[str]  # folded texts of the blocks just before it, nearest first
+
+
+@dataclass(slots=True)
 class PreInfo:
     """What the pre-cleaning learnt about the page, for the block rules."""
 
@@ -68,32 +80,39 @@ class PreInfo:
     chrome: set[str] = field(default_factory=set)
     classes: set[str] = field(default_factory=set)  # class tokens present in the source
     ids: set[str] = field(default_factory=set)
+    # "Sources" sections, protected from the block rules
+    sources: list[SourceSection] = field(default_factory=list)
 
 
-_CLASS_DQ = re.compile(r'class\s*=\s*"([^"]*)"')
-_CLASS_SQ = re.compile(r"class\s*=\s*'([^']*)'")
-_ID_DQ = re.compile(r' id\s*=\s*"([^"]*)"')  # a literal prefix keeps these regexes fast
-_ID_SQ = re.compile(r" id\s*=\s*'([^']*)'")
+# A literal prefix keeps these regexes fast; one pass each for both quote styles.
+_CLASS_ATTR = re.compile(r"""class\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_ID_ATTR = re.compile(r""" id\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _XPATH_LITERALS = re.compile(r"'([^']+)'|\"([^\"]+)\"")
 
 
-def _present_tokens(html: str, dq: re.Pattern[str], sq: re.Pattern[str], attr: str) -> set[str]:
+def _present_tokens(html: str, attr: re.Pattern[str]) -> set[str]:
     """Every class (or id) token that occurs in the page source: a cheap prefilter."""
-    values = dq.findall(html)
-    if f"{attr}='" in html or f"{attr}= '" in html or f"{attr} =" in html:
-        values += sq.findall(html)
-    return set(" ".join(values).split())
+    return set(" ".join(a or b for a, b in attr.findall(html)).split())
 
 
 @lru_cache(maxsize=256)
 def _token_xpath(classes: frozenset[str], ids: frozenset[str]) -> Any:
-    tests = [
-        f"contains(concat(' ', normalize-space(@class), ' '), ' {c} ')" for c in sorted(classes)
-    ]
-    tests += [f"@id='{i}'" for i in sorted(ids)]
+    """Elements that may carry one of `classes` or `ids`: a native `contains()` prefilter, much
+    cheaper than the exact whitespace-token test; callers check the tokens themselves."""
+    tests = [f"contains(@class, '{c}')" for c in sorted(classes) if "'" not in c]
+    tests += [f"@id='{i}'" for i in sorted(ids) if "'" not in i]
+    if not tests:
+        return lambda _root: []
     return etree.XPath("//*[" + " or ".join(tests) + "]")
 
 
+def _carries(el: Any, classes: frozenset[str], ids: frozenset[str]) -> bool:
+    if el.get("id") in ids:
+        return True
+    return any(t in classes for t in (el.get("class") or "").split())
+
+
+@lru_cache(maxsize=512)
 def _needles(xpath: str) -> tuple[str, ...]:
     """String literals of an XPath selector: it can only match if one occurs in the source."""
     found = [(a or b).strip() for a, b in _XPATH_LITERALS.findall(xpath)]
@@ -136,14 +155,22 @@ def _selector_hits(root: Any, html: str, comp: Compiled, info: PreInfo) -> list[
 
 
 def preclean(
-    root: Any, html: str, comp: Compiled, removed: list[Removal], *, captions: bool
+    root: Any,
+    html: str,
+    comp: Compiled,
+    removed: list[Removal],
+    *,
+    captions: bool,
+    url: str = "",
 ) -> PreInfo:
     """Apply selector rules and repairs to the page tree, in place."""
     info = PreInfo(
-        classes=_present_tokens(html, _CLASS_DQ, _CLASS_SQ, "class"),
-        ids=_present_tokens(html, _ID_DQ, _ID_SQ, "id"),
+        classes=_present_tokens(html, _CLASS_ATTR),
+        ids=_present_tokens(html, _ID_ATTR),
     )
     _site_chrome(root, info)
+    if comp.sources.pattern is not None:
+        _find_sources(root, comp, info, url)
     dropped: set[Any] = set()
     for el, sel in _selector_hits(root, html, comp, info):
         if el.getparent() is None or not isinstance(el.tag, str) or el.tag.lower() in _PROTECTED:
@@ -164,14 +191,69 @@ def preclean(
     return info
 
 
-_CHROME_HINTS = ("tagline", "site-description", "slogan", "site-title", "site-branding")
+_SOURCE_LABEL_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6", "p", "strong", "b", "div", "span"})
+
+
+def _page_site(root: Any, url: str) -> str:
+    """The site of the page: from its URL, else from its canonical link or og:url."""
+    if not url:
+        for el in root.xpath("//link[@rel='canonical'][@href] | //meta[@property='og:url']")[:2]:
+            url = el.get("href") or el.get("content") or ""
+            if url:
+                break
+    host = _host(url)
+    return _site_key(host) if host else ""
+
+
+def _find_sources(root: Any, comp: Compiled, info: PreInfo, url: str) -> None:
+    """Lists of links to other sites under a "Sources"/"Fuentes"/"Quellen" title: content."""
+    page_site = ""
+    for lst in root.iter("ul", "ol"):
+        label_el = lst.getprevious()
+        if label_el is None or not isinstance(label_el.tag, str):
+            continue
+        if label_el.tag.lower() not in _SOURCE_LABEL_TAGS or len(label_el) > 2:
+            continue
+        label = fold(_text_of(label_el)).rstrip(" :：.")
+        hit = comp.sources.match_start(label) if label else None
+        if hit is None or hit[2] != len(label):
+            continue
+        hrefs = [a.get("href") or "" for a in lst.iter("a")]
+        if not hrefs:
+            continue
+        if not page_site:
+            page_site = _page_site(root, url) or "-"
+        external = sum(
+            1
+            for h in hrefs
+            if h.startswith(("http://", "https://", "//")) and _site_key(_host(h)) != page_site
+        )
+        if external * 2 < len(hrefs):
+            continue  # links to the site itself: a related-posts box under another name
+        items = BlockWalker().walk_element(lst)
+        title = BlockWalker().walk_element(label_el)
+        if len(items) != 1 or len(title) != 1:
+            continue
+        items[0].keep = title[0].keep = True
+        anchors: list[str] = []
+        for prev in label_el.itersiblings(preceding=True):
+            text = _text_of(prev) if isinstance(prev.tag, str) else ""
+            if text:
+                anchors.append(fold(text))
+            if len(anchors) >= 4:
+                break
+        info.sources.append(SourceSection(label, title[0], items[0], anchors))
+
+
+_CHROME_HINT = re.compile("tagline|site-description|slogan|site-title|site-branding")
 
 
 def _site_chrome(root: Any, info: PreInfo) -> None:
     """Texts of the site header/branding (tagline, site name) outside the article."""
-    hinted = sorted(t for t in info.classes | info.ids if any(h in t for h in _CHROME_HINTS))
+    hinted = frozenset(t for t in info.classes | info.ids if _CHROME_HINT.search(t))
     if hinted:
-        for el in _token_xpath(frozenset(hinted), frozenset(hinted))(root)[:20]:
+        found = (el for el in _token_xpath(hinted, hinted)(root) if _carries(el, hinted, hinted))
+        for el in islice(found, 20):
             text = _text_of(el)
             if 3 <= len(text) <= 200:
                 info.chrome.add(fold(text))
@@ -287,6 +369,14 @@ def _words(text: str) -> int:
     return len(text.split())
 
 
+_HAS_WORD = re.compile(r"[^\W_]")
+
+
+def _label_words(text: str) -> int:
+    """Words of a label, not counting lone symbols (" : ", "►", "👉", "|")."""
+    return sum(1 for w in text.split() if _HAS_WORD.search(w))
+
+
 def _is_social(href: str, comp: Compiled) -> bool:
     host = _host(href)
     if host in comp.social_hosts or any(host.endswith("." + h) for h in comp.social_hosts):
@@ -315,7 +405,7 @@ def _marker_rule(block: RawBlock, ctx: BlockContext) -> tuple[str, bool] | None:
     lang, phrase, end = hit
     rule = f"marker:{lang}:{phrase}"
     rest = folded[end:]
-    if not rest.strip(" :：.»›→|>-–—•·…!?"):
+    if not rest.strip(" :：.|>-–—•·…!?" + _ARROWS):
         # the phrase alone: a box title ("Artículos relacionados"), or a bare label line
         if block.kind == "list" and "\n" in text:
             return (rule, False) if _mostly_links(block) else None
@@ -328,7 +418,7 @@ def _marker_rule(block: RawBlock, ctx: BlockContext) -> tuple[str, bool] | None:
     link_chars = _link_chars(block)
     first_link = min((lk.start for lk in block.links), default=-1)
     starts_with_link = first_link >= offset and not text[offset:first_link].strip(
-        " :：»›→|>-–—•·…\u00a0"
+        " :：|>-–—•·…\u00a0" + _ARROWS
     )
     if after_sep and after_sep.group(0).strip():
         # "Marker: something" -- a short tail, or a tail that is mostly a link
@@ -380,7 +470,13 @@ def filter_blocks(
     last_label_rule = ""
     seen_texts: set[str] = set()
     repeated: list[tuple[int, RawBlock]] = []
+    kept_from: list[int] = []  # index in `blocks` of each block of `keep`
     for i, block in enumerate(blocks):
+        if block.keep:
+            keep.append(block)
+            kept_from.append(i)
+            drop_next_links = False
+            continue
         rule: str | None = None
         folded = fold(block.text)
         words = _words(block.text)
@@ -432,6 +528,10 @@ def filter_blocks(
                 rule = f"follow:{follow[0]}:{follow[1]}"
             elif len(block.links) >= 2 and social_links * 2 >= len(block.links):
                 rule = "structure:share"
+        if rule is None and block.kind in ("paragraph", "list", "caption") and words <= 30:
+            promo = comp.promos.search(folded)
+            if promo is not None and (block.links or near_end):
+                rule = f"promo:{promo[0]}:{promo[1]}"
         if rule is None and block.kind in ("paragraph", "list"):
             rule = _label_link(block, page_site)
         if rule is None and block.links and block.kind in ("paragraph", "list"):
@@ -463,7 +563,19 @@ def filter_blocks(
             repeated.append((len(keep), block))
         elif rule is None:
             keep.append(block)
+            kept_from.append(i)
         else:
+            if (
+                block.links
+                and rule in _LIST_RULES
+                and kept_from
+                and kept_from[-1] == i - 1
+                and _is_box_title(keep[-1])
+            ):
+                # the title of the box whose links were just removed ("Podes ler tamén")
+                title = keep.pop()
+                kept_from.pop()
+                removed.append(Removal("structure:label", title.text))
             removed.append(
                 Removal(rule, block.text if len(block.text) <= 2000 else block.text[:2000])
             )
@@ -477,24 +589,70 @@ def filter_blocks(
     return keep
 
 
+_LIST_RULES = frozenset({"density", "structure:label-link"})
+_SENTENCE_END = re.compile(r"[.!?…]\s*$")
+
+
+def _is_box_title(block: RawBlock) -> bool:
+    """A short line with no links and no sentence end: a box title such as "Más sobre esto"."""
+    return (
+        block.kind in ("paragraph", "heading")
+        and not block.links
+        and "\n" not in block.text
+        and 1 <= _label_words(block.text) <= 5
+        and not _SENTENCE_END.search(block.text)
+    )
+
+
+def _is_same_site(href: str, page_site: str) -> bool:
+    host = _host(href)
+    return bool(page_site) and bool(host) and _site_key(host) == page_site
+
+
 def _label_link(block: RawBlock, page_site: str) -> str | None:
-    """A short "Label: <a>Title</a>" (no marker word needed), or a bare same-site link line."""
-    if len(block.links) != 1 or _words(block.text) > 30 or "\n" in block.text:
+    """A short "Label: <a>Title</a>" (no marker word needed), or a bare same-site link line.
+
+    Also: the label on a line of its own above the link, a label made of a symbol only
+    ("🔥 <a>…</a>"), and a label followed by two to four links to the site ("A | B").
+    """
+    rule = "structure:label-link"
+    links = block.links
+    if not links or len(links) > 4 or _words(block.text) > 30:
         return None
-    lk = block.links[0]
-    label = block.text[: lk.start]
-    after = block.text[lk.end :]
-    if not _TRAILING_PUNCT.match(after):
+    text = block.text
+    first, last = links[0], links[-1]
+    label = text[: first.start]
+    after = text[last.end :]
+    if not _TRAILING_PUNCT.match(after) or "\n" in text[first.start :]:
         return None
-    link_host = _host(lk.href)
-    same_site = bool(page_site) and bool(link_host) and _site_key(link_host) == page_site
-    link_words = _words(block.text[lk.start : lk.end])
-    if not label.strip():
-        # the whole block is one link: a related-post title on its own line
-        return "structure:label-link" if same_site and link_words >= 4 else None
-    if _words(label) <= 5 and _LABEL_END.search(label) and link_words >= 2:
-        return "structure:label-link"
+    link_words = _words(text[first.start : first.end])
+    if len(links) > 1:
+        # "► Related: <a>A</a> | <a>B</a>": every link to the site, nothing else but separators
+        between = "".join(text[a.end : b.start] for a, b in pairwise(links))
+        if (
+            _HAS_WORD.search(between) is None
+            and all(_is_same_site(lk.href, page_site) for lk in links)
+            and (_HAS_WORD.search(label) is None or _is_label(label))
+        ):
+            return rule
+        return None
+    same_site = _is_same_site(first.href, page_site)
+    if _HAS_WORD.search(label) is None:
+        # the whole block is one link (maybe after an emoji): a related-post title on its own line
+        return rule if same_site and link_words >= 4 else None
+    if "\n" in label:
+        # "LEIA MAIS" / line break / <a>Title</a>
+        head, _, rest = label.rstrip("\n ").partition("\n")
+        if rest or _SENTENCE_END.search(head) or not same_site:
+            return None
+        return rule if _label_words(head) <= 5 and link_words >= 2 else None
+    if _is_label(label) and link_words >= 2:
+        return rule
     return None
+
+
+def _is_label(label: str) -> bool:
+    return _label_words(label) <= 5 and _LABEL_END.search(label) is not None
 
 
 def _density(block: RawBlock, page_site: str) -> str | None:
@@ -508,12 +666,38 @@ def _density(block: RawBlock, page_site: str) -> str | None:
             return None
         same = sum(1 for lk in links if page_site and _site_key(_host(lk.href)) == page_site)
         return "density" if same * 2 >= len(links) else None
+    if "\n" in block.text and _link_lines(block, page_site):
+        return "density"
     if len(links) >= 3:
         avg_words = sum(_words(block.text[lk.start : lk.end]) for lk in links) / len(links)
         link_chars = sum(lk.end - lk.start for lk in links)
         if avg_words <= 4 and link_chars >= 0.8 * len(block.text.replace(" ", "")):
             return "density"
     return None
+
+
+def _link_lines(block: RawBlock, page_site: str) -> bool:
+    """A paragraph of 2+ lines that are each one link to the site (titles separated by <br>),
+    maybe under a title line ("Más sobre esto")."""
+    text = block.text
+    links = block.links
+    if len(links) < 2:
+        return False
+    head = text.split("\n", 1)[0]
+    skip = 0
+    if links[0].start > len(head):  # a first line without a link: the box title
+        if _label_words(head) > 5 or _SENTENCE_END.search(head):
+            return False
+        skip = len(head) + 1
+    if len({text.rfind("\n", 0, lk.start) for lk in links}) != len(links):
+        return False  # two links on one line: not a list of titles
+    covered = 0
+    for lk in links:
+        if not _is_same_site(lk.href, page_site):
+            return False
+        covered += lk.end - lk.start
+    rest = text[skip:]
+    return len(rest) - rest.count("\n") - covered <= 3 * len(links)
 
 
 def dedupe_removed(removed: Iterable[Removal]) -> tuple[Removal, ...]:

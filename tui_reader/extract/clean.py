@@ -65,3 +65,32 @@ def clean_href(href: str) -> str:
 def fold(text: str) -> str:
     """A key for comparing phrases: NFKC, case-folded, whitespace collapsed."""
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+# "Por Redacción TecnoDiario ·", "By: Jane Doe |", "Escrito por Ana" -> the name alone.
+_BYLINE_EDGE = " \t\n·•|–—-:,;/»›>~"
+_BYLINE_LEAD = re.compile(
+    r"^(?:(?:escrito|publicado|written|posted|publié|scritto|geschrieben|escrit|publicat)\s+)?"
+    r"(?:por|by|par|di|von|de|per|door|av)\s*[:\-–—]?\s+",
+    re.IGNORECASE,
+)
+# Particles that also start surnames ("De la Fuente", "Di Maio", "von der Leyen"): stripped only
+# when a capitalised name of two or more words follows.
+_PARTICLES = frozenset({"di", "von", "de"})
+
+
+def clean_byline(text: str) -> str:
+    """An author line without its "By"/"Por"/"Par"/"Di"/"Von"/"De" prefix and trailing separators."""
+    name = clean_line(text).strip(_BYLINE_EDGE)
+    m = _BYLINE_LEAD.match(name)
+    if m:
+        rest = name[m.end() :].strip(_BYLINE_EDGE)
+        first = m.group(0).split()[-1].rstrip(":-–—").lower() if m.group(0).split() else ""
+        words = rest.split()
+        if rest and (
+            first not in _PARTICLES
+            or m.group(0).lower().startswith(("escrit", "publi", "writ", "post", "scrit", "gesch"))
+            or (len(words) >= 2 and words[0][:1].isupper())
+        ):
+            name = rest
+    return name

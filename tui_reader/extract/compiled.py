@@ -68,6 +68,8 @@ class Compiled:
     markers: PhraseMatcher
     footers: PhraseMatcher
     follow: PhraseMatcher
+    promos: PhraseMatcher
+    sources: PhraseMatcher
     social_names: re.Pattern[str] | None
     social_hosts: frozenset[str]
     share_paths: tuple[str, ...]
@@ -112,6 +114,8 @@ def compile_rules(rules: Rules, site: SiteRules | None = None) -> Compiled:
         markers=_matcher(rules.markers, site.markers if site else ()),
         footers=_matcher(rules.footers, anchored=False),
         follow=_matcher(rules.follow, anchored=False),
+        promos=_matcher(rules.promos, anchored=False),
+        sources=_matcher(rules.sources),
         social_names=social,
         social_hosts=frozenset(rules.social_hosts),
         share_paths=tuple(rules.share_paths),

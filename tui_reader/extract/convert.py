@@ -113,6 +113,7 @@ class RawBlock:
     level: int = 0
     attribution: str = ""
     links: list[RawLink] = field(default_factory=list)
+    keep: bool = False  # protected content (a sources list and its title): no rule removes it
 
 
 class TextBuilder:
@@ -285,6 +286,12 @@ class BlockWalker:
     # -- walking
     def walk(self, container: Any) -> list[RawBlock]:
         self._children(container)
+        self._flush()
+        return self.blocks
+
+    def walk_element(self, el: Any) -> list[RawBlock]:
+        """The blocks of `el` itself (not only of its children)."""
+        self._block(el)
         self._flush()
         return self.blocks
 

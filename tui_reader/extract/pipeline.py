@@ -15,6 +15,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 from lxml import html as lxml_html
 
+from tui_reader.extract.author import find_author
 from tui_reader.extract.boilerplate import (
     BlockContext,
     PreInfo,
@@ -22,7 +23,14 @@ from tui_reader.extract.boilerplate import (
     filter_blocks,
     preclean,
 )
-from tui_reader.extract.clean import clean_href, clean_line, fold, strip_controls, strip_escapes
+from tui_reader.extract.clean import (
+    clean_byline,
+    clean_href,
+    clean_line,
+    fold,
+    strip_controls,
+    strip_escapes,
+)
 from tui_reader.extract.compiled import compile_rules
 from tui_reader.extract.convert import BlockWalker, RawBlock, attach_attributions
 from tui_reader.extract.repetition import SiteStats
@@ -227,6 +235,26 @@ def _resolve(href: str, base: str, page: str) -> str | None:
     return None
 
 
+def _absolutize(blocks: list[RawBlock], base: str) -> None:
+    """Relative hrefs made absolute, so the block rules can compare hosts (same site or not)."""
+    if not base:
+        return
+    cache: dict[str, str] = {}
+    for block in blocks:
+        for lk in block.links:
+            href = lk.href
+            if href.startswith(("http://", "https://")):
+                continue
+            got = cache.get(href)
+            if got is None:
+                try:
+                    got = urljoin(base, clean_href(href))
+                except ValueError:
+                    got = href
+                cache[href] = got
+            lk.href = got
+
+
 def _finish_blocks(
     raw: list[RawBlock], base: str, page: str
 ) -> tuple[tuple[Block, ...], tuple[Link, ...]]:
@@ -287,22 +315,64 @@ def _container(root: Any) -> Any:
     return body if body is not None else root
 
 
-def _trafilatura(root: Any, url: str) -> Any:
+def _metadata(root: Any, url: str) -> Any:
+    """trafilatura's metadata pass (`extract_metadata`) without what we never read.
+
+    Same steps and order for title, author, canonical URL, date and site name; categories, tags
+    and licence (a quarter of its cost) are skipped.  Reads `root`, never changes it.
+    """
+    from htmldate import find_date
+    from trafilatura import metadata as tm
+
+    doc = tm.examine_meta(root)
+    if doc.author and " " not in doc.author:
+        doc.author = None
+    try:
+        doc = tm.extract_meta_json(root, doc)
+    except Exception as err:  # bugs in trafilatura's JSON-LD code
+        LOG.debug("JSON-LD metadata failed: %s", err)
+    if not doc.title:
+        doc.title = tm.extract_title(root)
+    if not doc.author:
+        doc.author = find_author(root)
+    if not doc.url:
+        doc.url = tm.extract_url(root, url or None)
+    doc.date = find_date(root, extensive_search=False, original_date=True, url=doc.url)
+    if not doc.sitename:
+        doc.sitename = tm.extract_sitename(root)
+    if doc.sitename:
+        doc.sitename = doc.sitename.lstrip("@")
+        if doc.sitename and "." not in doc.sitename and not doc.sitename[0].isupper():
+            doc.sitename = doc.sitename.title()
+    elif doc.url:
+        m = tm.META_URL.match(doc.url)
+        if m:
+            doc.sitename = m[1]
+    doc.clean_and_trim()
+    return doc
+
+
+def _trafilatura(root: Any) -> Any:
+    """The article body as trafilatura's XML tree (None when it finds nothing).
+
+    No URL is given: trafilatura would resolve every link of the page (kept or not) with
+    courlan; `_resolve` does it for the kept ones, honouring `<base>`.  No metadata either:
+    `_metadata` does the part we use.  trafilatura copies `root` before changing anything.
+    """
     from trafilatura import bare_extraction
 
-    return bare_extraction(
+    doc = bare_extraction(
         root,
-        url=url or None,
         include_comments=False,
         include_links=True,
         include_formatting=True,
         include_tables=True,
         include_images=False,
         fast=FAST,
-        with_metadata=True,
+        with_metadata=False,
         output_format="xml",
-        date_extraction_params={"extensive_search": False, "original_date": True},
     )
+    return getattr(doc, "body", None)
 
 
 _TITLE_SEPARATORS = re.compile(r"\s+[|–—\-·:»/]+\s+")
@@ -333,6 +403,40 @@ def _mark_captions(blocks: list[RawBlock], pre: PreInfo) -> None:
     for b in blocks:
         if b.kind == "paragraph" and fold(b.text) in pre.captions:
             b.kind = "caption"
+
+
+def _protect_sources(blocks: list[RawBlock], pre: PreInfo) -> None:
+    """Mark "Sources" sections (title and list) as content; put back what trafilatura dropped.
+
+    A section is put back only after its title, or after one of the blocks that preceded it in
+    the page: one outside the extracted article stays out.
+    """
+    for sec in pre.sources:
+        keys = [fold(b.text) for b in blocks]
+        at = next(
+            (
+                i
+                for i, (b, k) in enumerate(zip(blocks, keys, strict=True))
+                if b.kind in ("heading", "paragraph") and k.rstrip(" :：.") == sec.key
+            ),
+            None,
+        )
+        if at is not None:
+            blocks[at].keep = True
+        else:
+            anchor = next((a for a in sec.anchors if a in keys), None)
+            if anchor is None:
+                continue  # the section is not part of the article
+            at = keys.index(anchor) + 1
+            blocks.insert(at, sec.title)
+            keys.insert(at, fold(sec.title.text))
+        items_key = fold(sec.items.text)
+        later = zip(blocks[at + 1 :], keys[at + 1 :], strict=True)
+        found = next((b for b, k in later if k == items_key), None)
+        if found is not None:
+            found.keep = True
+        else:
+            blocks.insert(at + 1, sec.items)
 
 
 @dataclass(slots=True)
@@ -366,7 +470,7 @@ def run(
     comp = compile_rules(rules, rules.site(host))
     removed: list[Removal] = []
     _shrink(root)
-    pre = preclean(root, text, comp, removed, captions=KEEP_CAPTIONS)
+    pre = preclean(root, text, comp, removed, captions=KEEP_CAPTIONS, url=url)
     etree.strip_elements(root, etree.Comment, with_tail=False)
     declared = _declared_language(root) if source == "page" else ""
 
@@ -374,21 +478,23 @@ def run(
     day: str | None = None
     raw: list[RawBlock] = []
     how = "trafilatura (comments off, links and formatting kept) on the pre-cleaned page"
-    doc = None
     if source == "page":
         try:
-            doc = _trafilatura(root, url)
+            meta = _metadata(root, url)
+            title = clean_line(meta.title or "")
+            author = clean_byline(meta.author or "")
+            site_name = clean_line(meta.sitename or "")
+            canonical = clean_href(meta.url or "")
+            day = meta.date
         except Exception as err:  # trafilatura bugs must not break a whole fetch
+            LOG.debug("metadata failed on %s: %s", url, err)
+        try:
+            body = _trafilatura(root)
+        except Exception as err:
             LOG.debug("trafilatura failed on %s: %s", url, err)
-            doc = None
-    if doc is not None:
-        title = clean_line(doc.title or "")
-        author = clean_line(doc.author or "")
-        site_name = clean_line(doc.sitename or "")
-        canonical = clean_href(doc.url or "")
-        day = doc.date
-        if doc.body is not None:
-            raw = BlockWalker().walk(doc.body)
+            body = None
+        if body is not None:
+            raw = BlockWalker().walk(body)
     if not raw:
         how = (
             "feed content converted directly (no trafilatura)"
@@ -398,6 +504,8 @@ def run(
         raw = BlockWalker().walk(_container(root))
     raw = attach_attributions(raw)
     _mark_captions(raw, pre)
+    if pre.sources:
+        _protect_sources(raw, pre)
     if source == "page":
         title = _better_title(root, title, site_name)
     if title:
@@ -417,8 +525,9 @@ def run(
         stats=site_stats,
         source=source,
     )
-    kept = filter_blocks(raw, ctx, removed)
     base = _base_url(root, url, canonical)
+    _absolutize(raw, base)
+    kept = filter_blocks(raw, ctx, removed)
     blocks, links = _finish_blocks(kept, base, url or canonical)
     body_text = "\n".join(b.text for b in blocks)
     language = declared or _detect_language(body_text)

@@ -46,6 +46,8 @@ class Rules:
     markers: PhraseTable = ()
     footers: PhraseTable = ()
     follow: PhraseTable = ()
+    promos: PhraseTable = ()
+    sources: PhraseTable = ()
     social_names: tuple[str, ...] = ()
     social_hosts: tuple[str, ...] = ()
     share_paths: tuple[str, ...] = ()
@@ -186,7 +188,17 @@ def _sites(value: Any, key: str) -> tuple[SiteRules, ...]:
     return tuple(out)
 
 
-_KNOWN = ("markers", "footers", "follow", "social", "selectors", "repetition", "sites")
+_KNOWN = (
+    "markers",
+    "footers",
+    "follow",
+    "promos",
+    "sources",
+    "social",
+    "selectors",
+    "repetition",
+    "sites",
+)
 
 
 def _apply(rules: Rules, table: Mapping[str, Any], prefix: str = "") -> Rules:
@@ -194,6 +206,7 @@ def _apply(rules: Rules, table: Mapping[str, Any], prefix: str = "") -> Rules:
     if not isinstance(table, Mapping):
         raise ValueError("extract: expected a table")
     markers, footers, follow = rules.markers, rules.footers, rules.follow
+    promos, sources = rules.promos, rules.sources
     names, hosts, paths = rules.social_names, rules.social_hosts, rules.share_paths
     selectors, sites, repetition = rules.selectors, rules.sites, rules.repetition
     for key, value in table.items():
@@ -203,6 +216,10 @@ def _apply(rules: Rules, table: Mapping[str, Any], prefix: str = "") -> Rules:
             footers = _merge_tables(footers, _phrase_table(value, prefix + key))
         elif key == "follow":
             follow = _merge_tables(follow, _phrase_table(value, prefix + key))
+        elif key == "promos":
+            promos = _merge_tables(promos, _phrase_table(value, prefix + key))
+        elif key == "sources":
+            sources = _merge_tables(sources, _phrase_table(value, prefix + key))
         elif key == "social":
             if not isinstance(value, Mapping):
                 raise _bad(prefix + key, "a table with names, hosts, share_paths")
@@ -228,6 +245,8 @@ def _apply(rules: Rules, table: Mapping[str, Any], prefix: str = "") -> Rules:
         markers=markers,
         footers=footers,
         follow=follow,
+        promos=promos,
+        sources=sources,
         social_names=names,
         social_hosts=hosts,
         share_paths=paths,
