@@ -206,6 +206,17 @@ def _role(el: Any) -> str:
     return _ROLE.get(tag.lower(), "inline")
 
 
+def _inline_link(el: Any, tb: TextBuilder) -> None:
+    """A link's text into `tb`, as a link when it has a target (trafilatura's <ref target>)."""
+    href = el.get("target") if el.tag == "ref" else el.get("href")
+    if href is None:
+        _inline(el, tb)
+        return
+    tb.open_link(href)
+    _inline(el, tb)
+    tb.close_link()
+
+
 def _inline(el: Any, tb: TextBuilder) -> None:
     """Text of `el`'s content (not its tail) into `tb`."""
     tb.add(el.text)
@@ -219,13 +230,7 @@ def _inline(el: Any, tb: TextBuilder) -> None:
         elif role == "skip":
             pass
         elif role == "a":
-            href = child.get("target") if child.tag == "ref" else child.get("href")
-            if href is not None:
-                tb.open_link(href)
-                _inline(child, tb)
-                tb.close_link()
-            else:
-                _inline(child, tb)
+            _inline_link(child, tb)
         elif role in ("list", "item", "p", "quote", "h", "table", "row", "caption", "box"):
             # a block nested in inline context: keep its text on its own line
             if role in ("item", "p", "list", "row", "h", "caption"):
@@ -433,13 +438,7 @@ class BlockWalker:
             elif role == "br":
                 tb.newline()
             elif role == "a":
-                href = child.get("target") if child.tag == "ref" else child.get("href")
-                if href is not None:
-                    tb.open_link(href)
-                    _inline(child, tb)
-                    tb.close_link()
-                else:
-                    _inline(child, tb)
+                _inline_link(child, tb)
             elif role != "skip":
                 _inline(child, tb)
             tail = child.tail
