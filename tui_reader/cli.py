@@ -11,6 +11,7 @@ import argparse
 import json
 import logging
 import logging.handlers
+import sqlite3
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -646,8 +647,20 @@ COMMANDS = {
 }
 
 
+def _damaged(config: Config) -> str:
+    from tui_reader.store import damaged_files
+
+    data_dir, cache_dir = config.storage.data_dir, config.storage.cache_dir
+    try:
+        found = damaged_files(data_dir, cache_dir)
+    except Exception:  # only naming the file; the message is given in any case
+        found = []
+    return ", ".join(str(p) for p in found) or str(data_dir / "store")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    config: Config | None = None
     try:
         config = load_config(Path(args.config) if args.config else None)
         if args.command == "extract":
@@ -673,6 +686,10 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     except StoreError as exc:
         _err(f"store error: {exc}")
+        return EXIT_SOME_FAILED
+    except sqlite3.DatabaseError as exc:  # a damaged page met while reading
+        where = _damaged(config) if config is not None else "the store"
+        _err(f"store error: {where}: {exc}; run `tui-reader doctor` to check and repair it")
         return EXIT_SOME_FAILED
     except KeyboardInterrupt:
         return 130

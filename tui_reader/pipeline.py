@@ -38,7 +38,7 @@ from tui_reader.models import Article, Entry, FeedResult, FeedState, FetchSummar
 from tui_reader.sanitize import clean_line
 from tui_reader.search import Document, SearchIndex, SearchIndexError
 from tui_reader.services import apply_pending_state, effective_feeds, find_feeds, keep_days_by_feed
-from tui_reader.store import Store
+from tui_reader.store import Store, StoreError
 
 LOG = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -369,6 +369,8 @@ class _Run:
     async def update_feed(self, feed: FeedConfig) -> FeedResult:
         try:
             result = await self._update_feed(feed)
+        except (StoreError, sqlite3.DatabaseError):
+            raise  # a full disk or a damaged store fails every feed alike: one error for the run
         except Exception as exc:  # one feed's failure never stops the others
             LOG.warning("feed %s failed", feed.url, exc_info=True)
             result = FeedResult(feed.url, "failed", error=_one_line(exc))

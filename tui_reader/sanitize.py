@@ -20,20 +20,31 @@ _ESCAPE_SEQUENCE = re.compile(
 # C0 (but tab and newline), DEL, C1, bidi embeddings/overrides/isolates, and other invisible
 # format characters that can reorder or hide text.
 _CONTROL = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufff9-\ufffb]"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff"
+    "\ufff9-\ufffb\ufffe\uffff\ud800-\udfff]"
 )
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
 
 SAFE_SCHEMES = ("http", "https")
 
 
+def strip_escapes(value: str) -> str:
+    """Terminal escape sequences (ESC/CSI/OSC ...) removed with their parameters."""
+    return _ESCAPE_SEQUENCE.sub("", value)
+
+
+def strip_controls(value: str) -> str:
+    """Escape sequences (whole) and control, bidi and non-characters removed; nothing else."""
+    if "\x1b" in value or "\x9b" in value or any(c in value for c in "\x90\x98\x9d\x9e\x9f"):
+        value = _ESCAPE_SEQUENCE.sub("", value)
+    return _CONTROL.sub("", value)
+
+
 def clean_text(value: str) -> str:
     """Remove escape sequences and control characters; keep newlines and tabs."""
     if not value:
         return ""
-    value = value.replace("\r\n", "\n").replace("\r", "\n")
-    value = _ESCAPE_SEQUENCE.sub("", value)
-    return _CONTROL.sub("", value)
+    return strip_controls(value.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def clean_line(value: str) -> str:

@@ -6,6 +6,9 @@ import asyncio
 
 from textual.pilot import Pilot
 
+from tui_reader.config import Config
+from tui_reader.demo.sample import sample_entries
+from tui_reader.search import Document, SearchIndex
 from tui_reader.ui.app import ReaderApp
 
 
@@ -21,3 +24,13 @@ async def settle(pilot: Pilot[int], rounds: int = 3) -> None:
 
 def titles(app: ReaderApp) -> list[str]:
     return [row[2] for row in app.entry_list.rows]
+
+
+def index_sample(config: Config, bodies: dict[str, str]) -> None:
+    """Index the sample entries as a fetch would, with these article texts (by entry id)."""
+    docs = [
+        Document(e.id, e.title, bodies.get(e.id, e.summary), e.feeds, e.published.timestamp())
+        for _feed, e, _article in sample_entries()
+    ]
+    with SearchIndex.for_data_dir(config.storage.data_dir) as index:
+        index.add_many(docs)

@@ -58,7 +58,7 @@ def test_help_at_120x40(snap_compare: SnapCompare, config: Config, store: Store)
 
 
 def test_search_results_at_80x24(snap_compare: SnapCompare, config: Config, store: Store) -> None:
-    from test_search import index_sample
+    from helpers import index_sample
 
     index_sample(config, {"e6": "Un repaso a la informática portátil.", "e0": "Informática."})
     app = make_app(config, store)

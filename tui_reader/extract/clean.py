@@ -5,28 +5,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# ESC/CSI/OSC sequences first (so their printable tails go too), then single characters.
-_ESCAPES = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI
-    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC
-    r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"  # DCS/SOS/PM/APC
-    r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
-    r"|\x1b[@-Z\\-_]?"
-)
-# C0 except \n, DEL, C1, bidi embeddings/overrides/isolates, BOM/ZWNBSP, noncharacters,
-# lone surrogates.
-_BAD_CHARS = re.compile(
-    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff\ufff9-\ufffb\ufffe\uffff"
-    "\ud800-\udfff]"
-)
+from tui_reader import sanitize
+
 _LINE_SEPS = re.compile("[\r\u2028\u2029\x0b\x0c\x85]")
 _SPACES = re.compile(r"[^\S\n]+")
 _BLANK_LINES = re.compile(r" *\n[\n ]*")
-
-
-def strip_escapes(text: str) -> str:
-    """Remove terminal escape sequences (ESC/CSI/OSC ...) with their parameters."""
-    return _ESCAPES.sub("", text)
 
 
 def strip_controls(text: str) -> str:
@@ -36,9 +19,7 @@ def strip_controls(text: str) -> str:
     text = _LINE_SEPS.sub("\n", text.replace("\r\n", "\n"))
     if "\t" in text:
         text = text.expandtabs(4)
-    if "\x1b" in text or "\x9b" in text:
-        text = _ESCAPES.sub("", text)
-    return _BAD_CHARS.sub("", text)
+    return sanitize.strip_controls(text)
 
 
 def clean_line(text: str) -> str:

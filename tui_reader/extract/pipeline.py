@@ -15,6 +15,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 from lxml import html as lxml_html
 
+from tui_reader import sanitize
 from tui_reader.extract.author import find_author
 from tui_reader.extract.boilerplate import (
     BlockContext,
@@ -29,7 +30,6 @@ from tui_reader.extract.clean import (
     clean_line,
     fold,
     strip_controls,
-    strip_escapes,
 )
 from tui_reader.extract.compiled import compile_rules
 from tui_reader.extract.convert import BlockWalker, RawBlock, attach_attributions
@@ -83,7 +83,7 @@ def decode(data: str | bytes) -> str:
     if len(text) > MAX_INPUT_CHARS:
         text = text[:MAX_INPUT_CHARS]
     if "\x1b" in text or "\x9b" in text:
-        text = strip_escapes(text)
+        text = sanitize.strip_escapes(text)
     # lxml drops the other C0 controls itself; output strings are sanitised again at the end
     return text
 

@@ -8,6 +8,7 @@ import contextlib
 import email.utils
 import random
 import re
+import socket
 import zlib
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
@@ -203,9 +204,40 @@ class _Raw:
     retry_after: datetime | None = None
 
 
+def _root_cause(exc: BaseException) -> str:
+    """What a person can act on, from the OS error under httpx's wrappers, if there is one."""
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        if isinstance(cause, socket.gaierror):
+            return "host name not found"
+        if isinstance(cause, ConnectionRefusedError):
+            return "connection refused"
+        if isinstance(cause, ConnectionResetError):
+            return "connection reset by the server"
+        cause = cause.__cause__ or cause.__context__
+    return ""
+
+
 def _describe(exc: BaseException) -> str:
+    root = _root_cause(exc)
+    if root:
+        return root
     text = str(exc).strip().splitlines()
     return text[0] if text else type(exc).__name__
+
+
+def _valid_url(url: str) -> bool:
+    try:
+        httpx.URL(url)
+    except httpx.InvalidURL:
+        return False
+    return True
+
+
+def _attempts(count: int) -> str:
+    return f"after {count} attempt{'s' if count != 1 else ''}"
 
 
 class Fetcher:
@@ -339,7 +371,7 @@ class Fetcher:
                 raw = await self._attempt(url, headers)
             except _Transient as exc:
                 if attempt >= retries:
-                    raise FetchError(f"{exc} (after {attempt + 1} attempts)") from None
+                    raise FetchError(f"{exc} ({_attempts(attempt + 1)})") from None
                 await self._backoff(attempt)
                 attempt += 1
                 continue
@@ -388,7 +420,11 @@ class Fetcher:
             ) from None
         except (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError) as exc:
             raise _Transient(f"connection to {_host(url)} broke: {_describe(exc)}") from None
-        except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
+        except httpx.InvalidURL as exc:
+            if _valid_url(url):  # httpx parses a redirect's Location even when not following it
+                raise FetchError("the server redirected to an address that is not a URL") from None
+            raise FetchError(f"not a fetchable URL: {_describe(exc)}") from None
+        except httpx.UnsupportedProtocol as exc:
             raise FetchError(f"not a fetchable URL: {_describe(exc)}") from None
         except httpx.HTTPError as exc:
             raise FetchError(f"{_host(url)}: {_describe(exc)}") from None

@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 import feedparser
+import feedparser.mixin
 
 from tui_reader.feeds.fetch import decode_html
 from tui_reader.feeds.links import find_feed_links
@@ -21,6 +22,12 @@ MIN_FULL_TEXT = 1200
 # Dates this far ahead of the fetch are clock skew we tolerate; further is a wrong date.
 FUTURE_SKEW = timedelta(minutes=10)
 MAX_SUMMARY = 2000
+# Longer titles, authors and ids are cut: a feed cannot fill every list row with megabytes.
+MAX_TITLE = 500
+MAX_AUTHOR = 200
+MAX_GUID = 1000
+# A longer link is not a link to an article (and would be every list and page's problem).
+MAX_URL = 4096
 
 _TRUNCATION = re.compile(
     r"(?:\[\s*(?:…|\.\.\.|&hellip;)\s*\]|…|\.\.\.|\b(?:read|continue|keep)\s+reading\b|"
@@ -41,6 +48,24 @@ _DROP = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<[^>]*>")
 _BLANKS = re.compile(r"[ \t\u00a0]+")
 _NEWLINES = re.compile(r"\s*\n\s*")
+
+
+# feedparser looks for an e-mail address in every RSS author with a regex that is quadratic in
+# the author's length: a 100 KB <dc:creator> costs a minute, a megabyte hangs the fetch. Nobody's
+# name is that long, so the value is cut before the search.
+_MAX_AUTHOR_SCAN = 4 * MAX_AUTHOR
+_sync_author_detail = feedparser.mixin._FeedParserMixin._sync_author_detail
+
+
+def _bounded_sync_author_detail(self: Any, key: str = "author") -> None:
+    context = self._get_context()
+    value = context.get(key)
+    if isinstance(value, str) and len(value) > _MAX_AUTHOR_SCAN:
+        context[key] = value[:_MAX_AUTHOR_SCAN]
+    _sync_author_detail(self, key)
+
+
+feedparser.mixin._FeedParserMixin._sync_author_detail = _bounded_sync_author_detail
 
 
 class FeedParseError(Exception):
@@ -140,6 +165,10 @@ def _content(entry: Any) -> tuple[str, str]:
     return "", ""
 
 
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def _is_html_page(content: bytes, headers: dict[str, str]) -> bool:
     ctype = headers.get("content-type", "").lower()
     head = content[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
@@ -170,6 +199,8 @@ def parse_feed(
     """
     now = now or datetime.now(UTC)
     headers = {k.lower(): v for k, v in headers.items()}
+    if not content.strip():
+        raise FeedParseError("the server sent an empty response, not a feed")
     if _is_html_page(content, headers):
         raise _not_a_feed(content, url, headers)
     # feedparser resolves relative links against Content-Location; it never fetches a DTD or
@@ -192,9 +223,9 @@ def parse_feed(
     skipped: list[str] = []
     guids: set[str] = set()
     for index, entry in enumerate(data.entries):
-        title = clean_line(html.unescape(entry.get("title") or ""))
+        title = _cut(clean_line(html.unescape(entry.get("title") or "")), MAX_TITLE)
         label = title[:60] or f"item {index + 1}"
-        guid = clean_line(entry.get("id") or entry.get("guid") or "")
+        guid = _cut(clean_line(entry.get("id") or entry.get("guid") or ""), MAX_GUID)
         if guid and guid in guids:
             skipped.append(f"{label}: duplicate guid {guid[:80]}")
             continue
@@ -206,6 +237,9 @@ def parse_feed(
             continue
         if not is_safe_url(link):
             skipped.append(f"{label}: link is not an http(s) URL")
+            continue
+        if len(link) > MAX_URL:
+            skipped.append(f"{label}: link is longer than {MAX_URL} characters")
             continue
         if guid:
             guids.add(guid)
@@ -220,7 +254,7 @@ def parse_feed(
                 title=title,
                 link=link,
                 guid=guid,
-                author=clean_line(author),
+                author=_cut(clean_line(author), MAX_AUTHOR),
                 published=_when(entry, now),
                 summary=summary_text[:MAX_SUMMARY],
                 content_html=content_html,
@@ -233,9 +267,17 @@ def parse_feed(
                 content_complete=bool(content_html) and content_is_complete(content_text),
             )
         )
+    if (
+        data.get("bozo")
+        and not items
+        and not isinstance(problem, feedparser.ThingsNobodyCaresAboutButMe)
+    ):
+        # Broken XML from which the lenient parser salvaged nothing usable: say so, rather than
+        # report an empty feed as a success.
+        raise FeedParseError(f"not a readable feed: {_describe(problem)}")
     return ParsedFeed(
         url=url,
-        title=clean_line(html.unescape(feed.get("title") or "")),
+        title=_cut(clean_line(html.unescape(feed.get("title") or "")), MAX_TITLE),
         site_url=site_url if is_safe_url(site_url) else "",
         language=feed_language,
         items=tuple(items),

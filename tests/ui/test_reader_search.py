@@ -4,27 +4,17 @@ from __future__ import annotations
 
 import asyncio
 
-from helpers import settle, titles
+from helpers import index_sample, settle, titles
 
 from tui_reader.config import Config
-from tui_reader.demo.sample import BYTE, CIENCIA, sample_entries
-from tui_reader.search import Document, SearchIndex
+from tui_reader.demo.sample import BYTE, CIENCIA
+from tui_reader.search import SearchIndex
 from tui_reader.store import Store
 from tui_reader.ui.app import SEARCH_DELAY_S, make_app
 
 WIDE = (120, 40)
 PORTATEIS = "Os melhores portáteis de 2024 para programar"
 TECLADO = "Guía: cómo elegir un teclado mecánico ⌨️"
-
-
-def index_sample(config: Config, bodies: dict[str, str]) -> None:
-    """Index the sample entries as a fetch would, with these article texts (by entry id)."""
-    docs = [
-        Document(e.id, e.title, bodies.get(e.id, e.summary), e.feeds, e.published.timestamp())
-        for _feed, e, _article in sample_entries()
-    ]
-    with SearchIndex.for_data_dir(config.storage.data_dir) as index:
-        index.add_many(docs)
 
 
 def header(app: object) -> str:

@@ -1,0 +1,149 @@
+"""A fetch holding the lock, a second fetch, and readers listing and showing all the while."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from feedserver import Route
+from hardening_kit import (
+    HostileServer,
+    Item,
+    cli,
+    cli_env,
+    cli_popen,
+    normalise,
+    record,
+    rss,
+    write_config,
+)
+
+READERS = 3
+LINKS = 3
+# Each article: paragraphs, three links, and a last line that says where it ends.
+PARA = "Un párrafo del artículo con texto suficiente para que el extractor lo conserve entero. "
+
+
+def content(name: str, k: int) -> str:
+    links = " ".join(
+        f"<a href='https://fuente{j}.example/{name}/{k}'>fuente {j}</a>" for j in range(LINKS)
+    )
+    return (
+        f"<p>{PARA * 8}</p><p>{PARA * 4} Según {links}.</p><p>{PARA * 8}</p>"
+        f"<p>Fin del artículo {name} {k}.</p>"
+    )
+
+
+READER = r"""
+import io, json, sys, time
+from contextlib import redirect_stdout, redirect_stderr
+from tui_reader.cli import main
+
+config, stop_file, out_file = sys.argv[1:4]
+problems, shows, lists = [], 0, 0
+
+def run(*args):
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = main(["--config", config, *args])
+    return code, out.getvalue(), err.getvalue()
+
+import os
+while not os.path.exists(stop_file):
+    code, out, err = run("list", "--json")
+    lists += 1
+    if code != 0 or err:
+        problems.append(f"list: {code} {err!r}")
+        continue
+    for line in out.splitlines()[:8]:
+        entry = json.loads(line)
+        code, shown, err = run("show", entry["id"], "--json")
+        if code != 0 or err:
+            problems.append(f"show {entry['id']}: {code} {err!r}")
+            continue
+        article = json.loads(shown)
+        shows += 1
+        if article["source"] == "summary":
+            continue
+        name_k = article["title"].split()[-2:]
+        if f"Fin del artículo {' '.join(name_k)}." not in article["text"]:
+            problems.append(f"show {entry['id']}: text incomplete")
+        if len(article["links"]) != 3:
+            problems.append(f"show {entry['id']}: {len(article['links'])} links")
+json.dump({"problems": problems, "shows": shows, "lists": lists}, open(out_file, "w"))
+"""
+
+
+def test_second_fetch_exits_75_and_readers_never_see_locks_or_half_articles(
+    hostile_server: HostileServer, tmp_path: Path
+) -> None:
+    urls = []
+    for i in range(10):
+        name = f"f{i}"
+        base = hostile_server.url(f"/{name}")
+        items = [
+            Item(
+                f"Historia {name} {k}", f"{base}/h{k}", guid=f"{name}-{k}", content=content(name, k)
+            )
+            for k in range(6)
+        ]
+        # Slow answers keep the fetch (and its lock) alive while the readers run.
+        hostile_server.add(f"/{name}/feed", Route(body=rss(name, base + "/", items), delay=0.4))
+        urls.append(hostile_server.url(f"/{name}/feed"))
+    config = write_config(tmp_path, urls, fetch={"fulltext": "auto", "per_host": 2})
+    # A first small fetch, so the readers have something to show from the start.
+    warm = write_config(tmp_path, urls[:1], name="warm.toml", fetch={"fulltext": "auto"})
+    assert cli(warm, "fetch").returncode == 0
+
+    stop = tmp_path / "stop"
+    script = tmp_path / "reader.py"
+    script.write_text(READER, encoding="utf-8")
+    readers = [
+        subprocess.Popen(
+            [sys.executable, str(script), str(config), str(stop), str(tmp_path / f"r{i}.json")],
+            env=cli_env(),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for i in range(READERS)
+    ]
+    fetch = cli_popen(config, "fetch")
+    time.sleep(1.0)
+    assert fetch.poll() is None, "the fetch should still be running"
+    began = time.monotonic()
+    second = cli(config, "fetch")
+    took = time.monotonic() - began
+    assert second.returncode == 75, second.stderr
+    line = second.stderr.decode().strip()
+    assert "another fetch holds" in line and len(line.splitlines()) == 1
+    assert took < 5.0, f"the second fetch waited {took:.1f} s"
+    _, err = fetch.communicate(timeout=120)
+    assert fetch.returncode == 0, err
+    stop.write_text("")
+    reports = []
+    for i, reader in enumerate(readers):
+        _, reader_err = reader.communicate(timeout=60)
+        assert reader.returncode == 0, reader_err.decode()
+        assert b"locked" not in reader_err, reader_err
+        reports.append(json.loads((tmp_path / f"r{i}.json").read_text()))
+    problems = [p for r in reports for p in r["problems"]]
+    assert not problems, problems[:5]
+    shows = sum(r["shows"] for r in reports)
+    assert shows >= READERS * 5, reports
+    record(
+        "concurrency",
+        "a second `fetch` while one holds the lock",
+        normalise(line, {str(tmp_path): "DIR"}),
+        "exit 75 at once; the running fetch completes",
+    )
+    record(
+        "concurrency",
+        f"{READERS} processes looping `list --json` and `show --json` during a fetch",
+        "no `database is locked`, no error; every article complete (text to its last line, "
+        "all links)",
+        "every article as the fetch wrote it",
+    )
