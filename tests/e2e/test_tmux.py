@@ -77,8 +77,15 @@ def write_config(tmp: Path) -> Path:
     return path
 
 
-@pytest.fixture
-def terminal(tmp_path: Path) -> Iterator[tuple[Terminal, Path]]:
+TERMINALS = [
+    pytest.param({"TERM": "xterm-256color"}, id="xterm-256color"),
+    pytest.param({"TERM": "xterm"}, id="xterm-16-colours"),
+    pytest.param({"TERM": "linux", "NO_COLOR": "1"}, id="linux-console-no-color"),
+]
+
+
+@pytest.fixture(params=TERMINALS)
+def terminal(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple[Terminal, Path]]:
     assert PROGRAM.exists(), f"the console script is not installed at {PROGRAM}"
     build_store(make_config(tmp_path)).close()
     config_file = write_config(tmp_path)
@@ -90,7 +97,7 @@ def terminal(tmp_path: Path) -> Iterator[tuple[Terminal, Path]]:
         "TUI_READER_CONFIG": str(config_file),
         "XDG_CONFIG_HOME": str(tmp_path / "xdg"),
         "BROWSER": str(browser),
-        "TERM": "xterm-256color",
+        **request.param,
         "TZ": "UTC",
         "HOME": str(tmp_path),
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
