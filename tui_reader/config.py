@@ -70,7 +70,7 @@ class StorageConfig:
 
 @dataclass(frozen=True, slots=True)
 class FetchConfig:
-    concurrency: int = 8
+    concurrency: int = 16
     per_host: int = 2
     connect_timeout: float = 10.0
     read_timeout: float = 20.0
@@ -341,7 +341,7 @@ def _build(data: Mapping[str, Any], file: Path | str) -> Config:
     )  # fmt: skip
     p = "fetch."
     fetch = FetchConfig(
-        concurrency=check.get(fe, p, "concurrency", _is_pos_int, "a positive whole number", 8),
+        concurrency=check.get(fe, p, "concurrency", _is_pos_int, "a positive whole number", 16),
         per_host=check.get(fe, p, "per_host", _is_pos_int, "a positive whole number", 2),
         connect_timeout=float(
             check.get(fe, p, "connect_timeout", _is_pos_number, "seconds > 0", 10.0)

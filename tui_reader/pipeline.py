@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
 import multiprocessing
@@ -13,6 +14,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Literal, TypeVar
+from urllib.parse import urlsplit
 
 from tui_reader.config import Config, FeedConfig
 from tui_reader.feeds.fetch import (
@@ -59,11 +61,19 @@ def _one_line(exc: BaseException) -> str:
 # -- work done in the process pool ---------------------------------------------------------------
 
 
-def _extract_job(html: str, url: str, rules: Any, stats: Any, source: ExtractSource) -> Article:
-    """Extraction, in a worker: the only caller of `tui_reader.extract.extract_article`."""
+def _extract_job(
+    html: str, url: str, rules: Any, stats: Any, source: ExtractSource, language: str = ""
+) -> Article:
+    """Extraction, in a worker: the only caller of `tui_reader.extract.extract_article`.
+
+    `language`, when the feed or item declares one, spares the worker the language detection
+    (and loading its model) for a text that states no language of its own.
+    """
     from tui_reader.extract import extract_article
 
-    return extract_article(html, url, rules=rules, site_stats=stats, source=source)
+    return extract_article(
+        html, url, rules=rules, site_stats=stats, source=source, language=language
+    )
 
 
 def make_executor(config: Config) -> Executor:
@@ -123,6 +133,8 @@ class _Story:
     entry: Entry
     article: Article | None = None
     extracted: bool = False
+    # The key of its page work in `_Run.pages`, if its page was fetched in this run.
+    page_key: str = ""
 
 
 @dataclass(slots=True)
@@ -158,6 +170,24 @@ class _Run:
     killfile: Killfile = field(default_factory=lambda: Killfile(()))
     indexed: set[str] = field(default_factory=set)
     titles: dict[str, tuple[str, float]] = field(default_factory=dict)
+    host_gates: dict[str, asyncio.Semaphore] = field(default_factory=dict)
+    # The search index, open for the whole run: opening and closing it (a WAL checkpoint) for
+    # each feed cost more than the feed's own writes.
+    search: SearchIndex | None = None
+    # Backpressure. A page takes an extraction slot before it is fetched and gives it back once
+    # extracted, so pages (bytes, text, the pool's queue) never pile up in this process when
+    # fetching outruns extraction; feed content takes one around its extraction. Feeds are
+    # worked on a bounded number at a time, so parsed feeds and finished articles waiting for
+    # their feed's last page do not pile up either.
+    extract_slots: asyncio.Semaphore | None = None
+    feed_slots: asyncio.Semaphore | None = None
+
+    def __post_init__(self) -> None:
+        fetch = self.config.fetch
+        workers = fetch.workers or os.cpu_count() or 1
+        # Enough pages in flight to keep the pool busy over the network's latency, no more.
+        self.extract_slots = asyncio.Semaphore(max(fetch.concurrency, 3 * workers))
+        self.feed_slots = asyncio.Semaphore(max(2 * fetch.concurrency, 8))
 
     # -- helpers -------------------------------------------------------------------------------
 
@@ -200,7 +230,13 @@ class _Run:
     # -- extraction ----------------------------------------------------------------------------
 
     async def extract(
-        self, eid: str, html: str, url: str, source: ExtractSource, feed: FeedConfig
+        self,
+        eid: str,
+        html: str,
+        url: str,
+        source: ExtractSource,
+        feed: FeedConfig,
+        language: str = "",
     ) -> tuple[Article | None, bool]:
         """Extract once per run per entry; returns the article and whether this call made it."""
         if self.extraction is None:
@@ -217,7 +253,7 @@ class _Run:
             site = site_of(url)
             rules = self.extraction.rules(feed)
             article = await self.in_pool(
-                _extract_job, html, url, rules, self.site_stats(site), source
+                _extract_job, html, url, rules, self.site_stats(site), source, language
             )
             if article is not None and article.blocks:
                 self.stats[site] = self.extraction.update_stats(self.stats.get(site), article)
@@ -237,7 +273,7 @@ class _Run:
         """Whether a redirect target is an article already extracted: stop there."""
         return self.has_full_article(self.resolve(entry_id(canonical_url(url))))
 
-    async def page(self, eid: str, link: str, feed: FeedConfig) -> _Page:
+    async def page(self, eid: str, link: str, feed: FeedConfig, language: str = "") -> _Page:
         """Fetch an item's page once per run, follow it to the original article, extract it."""
         pending = self.pages.get(eid)
         if pending is not None:
@@ -247,18 +283,46 @@ class _Run:
         self.pages[eid] = future
         result = _Page(eid, canonical_url(link))
         try:
-            result = await self._page(eid, link, feed)
+            result = await self._page(eid, link, feed, language)
         finally:
             future.set_result(result)
         return result
 
-    async def _page(self, eid: str, link: str, feed: FeedConfig) -> _Page:
+    async def _page(self, eid: str, link: str, feed: FeedConfig, language: str) -> _Page:
         target = unwrap_url(link)
+        # In turn: the host's gate (so pages queued for one busy host hold no extraction slot
+        # while they wait for it), an extraction slot, the fetch; the gate is given back once
+        # fetched, the slot once extracted.
+        assert self.extract_slots is not None
+        host = (urlsplit(target).hostname or "").lower()
+        gate = self.host_gates.setdefault(host, asyncio.Semaphore(self.config.fetch.per_host))
+        await gate.acquire()
         try:
-            res: FetchResult = await self.fetcher.fetch(target, accept=PAGE_ACCEPT, stop=self.known)
+            await self.extract_slots.acquire()
+        except BaseException:
+            gate.release()
+            raise
+        try:
+            try:
+                res = await self.fetcher.fetch(target, accept=PAGE_ACCEPT, stop=self.known)
+            finally:
+                gate.release()
+            fetched = self._fetched_page(eid, link, res)
+            del res  # the page's bytes: only its text is needed from here on
+            if isinstance(fetched, _Page):
+                return fetched
+            final_id, url, html = fetched
+            self.store.put_raw(final_id, html, "page")
+            article, made = await self.extract(final_id, html, url, "page", feed, language)
+            return _Page(final_id, url, article, made)
         except FetchError as exc:
             LOG.info("page %s: %s", target, exc)
             return _Page(eid, canonical_url(link))
+        finally:
+            self.extract_slots.release()
+
+    def _fetched_page(self, eid: str, link: str, res: FetchResult) -> _Page | tuple[str, str, str]:
+        """The page as fetched: a _Page if there is nothing to extract, else (id, URL, text)."""
         if res.stopped:
             final_id = self.resolve(entry_id(canonical_url(res.final_url)))
             stored = self.store.entry(final_id)
@@ -266,7 +330,7 @@ class _Run:
             self.alias(eid, final_id)
             return _Page(final_id, url)
         if not res.ok:
-            LOG.info("page %s: %s", target, status_error(res.status))
+            LOG.info("page %s: %s", res.url, status_error(res.status))
             return _Page(eid, canonical_url(link))
         html = res.text()
         url = article_url(link, res.final_url, html, redirected_from_elsewhere=res.crossed_hosts)
@@ -274,9 +338,7 @@ class _Run:
         self.alias(eid, final_id)
         if self.has_full_article(final_id):
             return _Page(final_id, url)
-        self.store.put_raw(final_id, html, "page")
-        article, made = await self.extract(final_id, html, url, "page", feed)
-        return _Page(final_id, url, article, made)
+        return final_id, url, html
 
     def alias(self, eid: str, final_id: str) -> None:
         if eid != final_id:
@@ -292,10 +354,13 @@ class _Run:
         url = stored.url if stored is not None else canonical_url(item.link)
         article: Article | None = None
         made = False
+        page_key = ""
+        declared = feed.language or item.language
         if not self.has_full_article(eid):
             use_feed = mode == "feed" or (mode == "auto" and item.content_complete)
             if not use_feed:
-                page = await self.page(eid, item.link, feed)
+                page_key = eid
+                page = await self.page(eid, item.link, feed, declared)
                 eid, url, article, made = page.id, page.url, page.article, page.extracted
                 if article is None and self.has_full_article(eid):
                     pass  # the article is stored already (another feed, an earlier run)
@@ -303,7 +368,11 @@ class _Run:
                     use_feed = True  # the page failed: the feed's own content is better than none
             if use_feed and item.content_html and not self.has_full_article(eid):
                 self.store.put_raw(eid, item.content_html, "feed")
-                article, made = await self.extract(eid, item.content_html, url, "feed", feed)
+                assert self.extract_slots is not None
+                async with self.extract_slots:
+                    article, made = await self.extract(
+                        eid, item.content_html, url, "feed", feed, declared
+                    )
                 whole = item.content_complete or feed.fulltext is False
                 if article is not None and not whole:
                     # A teaser: shown for now, and the page is still fetched by a later run.
@@ -344,7 +413,7 @@ class _Run:
             has_article=has_article,
             fetched=self.now,
         )
-        return _Story(entry, article, made)
+        return _Story(entry, article, made, page_key)
 
     def same_story(self, item: ParsedItem, eid: str) -> str | None:
         """An entry already stored (or claimed in this run) under a near-identical title.
@@ -368,7 +437,9 @@ class _Run:
 
     async def update_feed(self, feed: FeedConfig) -> FeedResult:
         try:
-            result = await self._update_feed(feed)
+            assert self.feed_slots is not None
+            async with self.feed_slots:
+                result = await self._update_feed(feed)
         except (StoreError, sqlite3.DatabaseError):
             raise  # a full disk or a damaged store fails every feed alike: one error for the run
         except Exception as exc:  # one feed's failure never stops the others
@@ -433,6 +504,8 @@ class _Run:
         except FeedParseError as exc:
             self.store.put_feed_state(replace(state, status="error", error=_one_line(exc)))
             return FeedResult(feed.url, "failed", error=_one_line(exc), status_code=200)
+        validators = res.info
+        del res  # the feed's bytes, while its pages are fetched
 
         cutoff = now - timedelta(days=self.keep_days(feed))
         mode = self.mode(feed)
@@ -481,8 +554,8 @@ class _Run:
                 state,
                 title=parsed.title or state.title,
                 site_url=parsed.site_url or state.site_url,
-                etag=res.info.etag,
-                last_modified=res.info.last_modified,
+                etag=validators.etag,
+                last_modified=validators.last_modified,
                 status="ok",
                 error="",
                 last_ok=now,
@@ -496,7 +569,12 @@ class _Run:
         docs = []
         for entry in entries:
             article = articles.get(entry.id)
-            if article is None and self.store.has_entry(entry.id) and entry.id not in self.indexed:
+            if (
+                article is None
+                and (entry.has_article or entry.id not in self.indexed)
+                and self.store.has_entry(entry.id)
+            ):
+                # Stored before (an earlier run, or another feed of this one): its article
                 article = self.store.article(entry.id)
             text = article.text if article is not None else entry.summary
             docs.append(
@@ -504,10 +582,18 @@ class _Run:
             )
             self.indexed.add(entry.id)
         try:
-            with SearchIndex.for_data_dir(self.store.data_dir) as index:
-                index.add_many(docs)
+            if self.search is None:
+                self.search = SearchIndex.for_data_dir(self.store.data_dir)
+            self.search.add_many(docs)
         except (SearchIndexError, sqlite3.Error, OSError) as exc:
             LOG.warning("search index not updated: %s", _one_line(exc))
+            self.close_index()  # opened again for the next feed
+
+    def close_index(self) -> None:
+        if self.search is not None:
+            with contextlib.suppress(SearchIndexError, sqlite3.Error, OSError):
+                self.search.close()
+            self.search = None
 
     def save_stats(self) -> None:
         for site in sorted(self.dirty_stats):
@@ -551,6 +637,8 @@ async def update(
             )
             results = await asyncio.gather(*(run.update_feed(feed) for feed in feeds))
     finally:
+        if run is not None:
+            run.close_index()
         if run is not None and run.own_executor and run.executor is not None:
             run.executor.shutdown(wait=True, cancel_futures=True)
     store.prune(keep_days_by_feed(config, feeds))

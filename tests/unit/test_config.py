@@ -33,7 +33,7 @@ def test_user_file_overrides_key_by_key(tmp_path: Path) -> None:
     )
     config = load_config(path)
     assert config.fetch.per_host == 4
-    assert config.fetch.concurrency == 8
+    assert config.fetch.concurrency == 16
     assert config.storage.data_dir == Path("/tmp/x")
     assert config.feeds[0].fulltext is False
     assert config.default_feeds == (), "a user's own [[feeds]] replace the defaults"

@@ -317,3 +317,28 @@ def _page(inner: str, *, head: str = "", between: bool = False) -> str:
         f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>Story</title>{head}</head>"
         f"<body><article><h1>Story</h1>{body}</article></body></html>"
     )
+
+
+def test_a_declared_feed_language_spares_the_detection(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tui_reader.extract import pipeline as xp
+
+    calls: list[str] = []
+    real = xp._detect_language
+    monkeypatch.setattr(xp, "_detect_language", lambda text: calls.append(text) or real(text))
+    fragment = "<p>" + "The quick brown fox jumps over the lazy dog again and again. " * 60 + "</p>"
+    hinted = extract_article(fragment, "https://a.example/1", source="feed", language="es-ES")
+    assert hinted.language == "es" and calls == []
+    detected = extract_article(fragment, "https://a.example/1", source="feed")
+    assert detected.language == "en" and len(calls) == 1
+
+
+def test_language_detection_reads_a_bounded_sample(monkeypatch: pytest.MonkeyPatch) -> None:
+    import py3langid
+
+    from tui_reader.extract import pipeline as xp
+
+    seen: list[int] = []
+    real = py3langid.classify
+    monkeypatch.setattr(py3langid, "classify", lambda text: seen.append(len(text)) or real(text))
+    assert xp._detect_language("Hola, esto es un texto en castellano. " * 400) == "es"
+    assert seen == [xp.LANGUAGE_SAMPLE]

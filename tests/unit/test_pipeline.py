@@ -589,3 +589,62 @@ async def test_a_feed_is_not_fetched_before_its_interval_unless_forced(
     forced = await update(config, store, fulltext=False, executor=counting_executor, force=True)
     assert forced.results[0].outcome == "not_modified"
     assert feedserver.requests["/feed/"] == 2
+
+
+async def test_pages_waiting_for_extraction_are_bounded(
+    feedserver: FeedServer, store: Store, make_config: MakeConfig
+) -> None:
+    """Backpressure: a page takes an extraction slot before it is fetched, so when extraction is
+    slower than the network the pages do not pile up in memory (the pool's queue)."""
+    import threading
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+    from typing import Any
+
+    from feedserver import Route
+
+    n = 30
+    items = "".join(
+        f"<item><title>Nota {i}</title><link>{feedserver.url(f'/2024/05/nota-{i}/')}</link>"
+        f"<description>Resumen {i}</description></item>"
+        for i in range(n)
+    )
+    feedserver.add(
+        "/many.rss",
+        Route(body=f'<rss version="2.0"><channel><title>M</title>{items}</channel></rss>'.encode()),
+    )
+    for i in range(n):
+        feedserver.page(f"/2024/05/nota-{i}/", title=f"Nota {i}")
+
+    class Tracking(ThreadPoolExecutor):
+        def __init__(self) -> None:
+            super().__init__(max_workers=1)
+            self.lock = threading.Lock()
+            self.outstanding = self.most = 0
+
+        def submit(self, fn: Callable[..., object], /, *args: object, **kw: object) -> Any:
+            if getattr(fn, "__name__", "") != "_extract_job":
+                return super().submit(fn, *args, **kw)
+            with self.lock:
+                self.outstanding += 1
+                self.most = max(self.most, self.outstanding)
+
+            def slow() -> object:
+                time.sleep(0.02)  # extraction slower than the network
+                try:
+                    return fn(*args, **kw)
+                finally:
+                    with self.lock:
+                        self.outstanding -= 1
+
+            return super().submit(slow)
+
+    config = make_config([FeedConfig(url=feedserver.url("/many.rss"), title="M")], workers=1)
+    executor = Tracking()
+    try:
+        summary = await update(config, store, executor=executor)
+    finally:
+        executor.shutdown(wait=True)
+    assert summary.results[0].new_entries == n
+    slots = max(config.fetch.concurrency, 3 * config.fetch.workers)
+    assert 0 < executor.most <= slots

@@ -42,8 +42,11 @@ def extract_article(
     site_stats: SiteStats | None = None,
     source: Literal["feed", "page"] = "page",
     trace: Trace | None = None,
+    language: str = "",
 ) -> Article:
     """The article in `html` (a whole page, or a feed item's content when source="feed").
+
+    `language` is the language a feed declares, used when the page itself states none.
 
     Never raises: on any failure an Article with no blocks is returned.  No string of the
     result holds control characters, escape sequences or bidi overrides.
@@ -53,7 +56,7 @@ def extract_article(
     try:
         from tui_reader.extract.pipeline import run
 
-        return run(html, url, rules, site_stats, source, trace)
+        return run(html, url, rules, site_stats, source, trace, language)
     except Exception as err:
         LOG.debug("extraction failed for %r: %s", url, err, exc_info=True)
         try:

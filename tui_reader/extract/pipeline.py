@@ -138,13 +138,18 @@ def _declared_language(root: Any) -> str:
     return ""
 
 
+# Detection reads this much of the text: the language is clear long before, and the classifier's
+# cost grows with the length.
+LANGUAGE_SAMPLE = 1500
+
+
 def _detect_language(text: str) -> str:
     if len(text) < 20:
         return ""
     try:
         import py3langid
 
-        lang, _ = py3langid.classify(text[:3000])
+        lang, _ = py3langid.classify(text[:LANGUAGE_SAMPLE])
         return str(lang)
     except Exception:
         return ""
@@ -455,7 +460,10 @@ def run(
     site_stats: SiteStats | None,
     source: Literal["feed", "page"],
     trace: Trace | None = None,
+    language: str = "",
 ) -> Article:
+    """`language`: the feed's or item's declared language, taken when the page states none
+    (no detection, and no detection model loaded in the worker)."""
     trace = trace if trace is not None else Trace()
     url = clean_href(url or "")
     text = decode(data)
@@ -530,7 +538,7 @@ def run(
     kept = filter_blocks(raw, ctx, removed)
     blocks, links = _finish_blocks(kept, base, url or canonical)
     body_text = "\n".join(b.text for b in blocks)
-    language = declared or _detect_language(body_text)
+    language = declared or _lang_code(language) or _detect_language(body_text)
     published = _published(root, day) if source == "page" else None
     trace.how = how
     trace.blocks_before_rules = len(raw)
