@@ -10,7 +10,8 @@ from helpers import settle
 from tui_reader.config import Config
 from tui_reader.demo.sample import AGGREGATOR, BYTE
 from tui_reader.store import Store
-from tui_reader.ui.app import make_app, normalize_language
+from tui_reader.ui.app import make_app
+from tui_reader.ui.languages import normalize_language
 
 WIDE = (120, 40)
 

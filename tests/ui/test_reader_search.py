@@ -10,7 +10,8 @@ from tui_reader.config import Config
 from tui_reader.demo.sample import BYTE, CIENCIA
 from tui_reader.search import SearchIndex
 from tui_reader.store import Store
-from tui_reader.ui.app import SEARCH_DELAY_S, make_app
+from tui_reader.ui.app import make_app
+from tui_reader.ui.search import SEARCH_DELAY_S
 
 WIDE = (120, 40)
 PORTATEIS = "Os melhores portáteis de 2024 para programar"

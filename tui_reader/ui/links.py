@@ -1,0 +1,103 @@
+"""Opening links: the entry's page or an article's numbered link in the browser (http(s) only,
+in a worker), else shown and copied with OSC 52; over SSH nothing is launched (see browser.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual import work
+
+from tui_reader.models import Entry
+from tui_reader.sanitize import is_safe_url
+from tui_reader.ui import browser
+from tui_reader.ui.base import ReaderBase
+from tui_reader.ui.messages import LinkOpened
+
+
+class LinksMixin(ReaderBase):
+    """`o`, `y`, `l` and the digit keys: open or copy the target entry's URL or an article link."""
+
+    def with_entry(self, callback: Callable[[Entry], None]) -> None:
+        """Call `callback` with the target entry, read from the store in a worker if needed."""
+        entry_id = self.target_id()
+        if entry_id is None:
+            return
+        if self.article_view.entry_id == entry_id and self.article_view.entry is not None:
+            callback(self.article_view.entry)
+            return
+        self._entry_then(entry_id, callback)
+
+    @work(thread=True, group="entry")
+    def _entry_then(self, entry_id: str, callback: Callable[[Entry], None]) -> None:
+        entry = self.store.entry(entry_id)
+        if entry is not None:
+            self.call_from_thread(callback, entry)
+
+    def action_open_in_browser(self) -> None:
+        self.with_entry(lambda entry: self.open_url(entry.url))
+
+    def action_copy_url(self) -> None:
+        def copy(entry: Entry) -> None:
+            self.copy_to_clipboard(entry.url)
+            self.status(f"Copied {entry.url}")
+
+        self.with_entry(copy)
+
+    def article_shown(self) -> bool:
+        """Whether an article is on screen, so its link numbers mean something."""
+        return self.article_view.entry_id is not None and (
+            not self.narrow or self.pane == "article"
+        )
+
+    def action_link_prompt(self) -> None:
+        if self.article_shown():
+            self.open_prompt("link")
+
+    def action_link_digit(self, digit: int) -> None:
+        if not self.article_shown():
+            return
+        article = self.article_view.article
+        count = len(article.links) if article else 0
+        if digit * 10 > count:  # no second digit can make a valid number: open now
+            self.open_link(digit)
+        else:
+            self.open_prompt("link", str(digit))
+
+    def submit_link(self, value: str) -> None:
+        """Enter in the link prompt."""
+        value = value.strip()
+        if value.isdigit():
+            self.open_link(int(value))
+        elif value:
+            self.status(f"Not a link number: {value}")
+
+    def open_link(self, number: int) -> None:
+        article = self.article_view.article
+        hrefs = {link.number: link.href for link in article.links} if article else {}
+        url = hrefs.get(number)
+        if url is None:
+            self.status(f"No link {number} in this article.")
+            return
+        self.open_url(url)
+
+    def open_url(self, url: str, *, new_tab: bool = True) -> None:
+        """Only http(s) is opened, in a thread; over SSH or without a browser: show and copy."""
+        url = url.strip()
+        if not is_safe_url(url):
+            self.status(f"Not opening a non-web link: {url[:60]}")
+            return
+        if browser.browser_available():
+            self.status(f"Opening {url}")
+            self._launch(url)
+        else:
+            self.copy_to_clipboard(url)
+            self.status(f"{url} (copied)")
+            self.post_message(LinkOpened(url, launched=False))
+
+    @work(thread=True, group="browser")
+    def _launch(self, url: str) -> None:
+        launched = browser.launch(url)
+        if not launched:
+            self.call_from_thread(self.copy_to_clipboard, url)
+            self.call_from_thread(self.status, f"No browser: {url} (copied)")
+        self.post_message(LinkOpened(url, launched=launched))

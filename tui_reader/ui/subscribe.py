@@ -1,0 +1,94 @@
+"""Adding a feed from the reader: ask for a URL, discover its feeds in a worker, pick one,
+save the subscription, then show and fetch it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import on, work
+
+from tui_reader.config import FeedConfig
+from tui_reader.sanitize import clean_line
+from tui_reader.services import feed_to_dict
+from tui_reader.ui.base import ReaderBase
+from tui_reader.ui.loading import feed_label
+from tui_reader.ui.messages import FeedsDiscovered, FeedSubscribed
+
+if TYPE_CHECKING:
+    from tui_reader.discover import FeedCandidate
+
+
+class SubscribeMixin(ReaderBase):
+    """The palette's "Add feed…": AddFeedScreen, then PickFeedScreen if a site offers several."""
+
+    def action_add_feed(self) -> None:
+        from tui_reader.ui.screens.add_feed import AddFeedScreen
+
+        self.push_screen(AddFeedScreen(), callback=self._feed_url_given)
+
+    def _feed_url_given(self, url: str | None) -> None:
+        if url:
+            self.status(f"Looking for feeds at {url}…")
+            self.discover(url)
+
+    @work(thread=True, exclusive=True, group="discover")
+    def discover(self, url: str) -> None:
+        from tui_reader.discover import DiscoveryError, discover_feeds
+
+        try:
+            candidates = discover_feeds(url, self.config.fetch)
+        except DiscoveryError as exc:
+            self.post_message(FeedsDiscovered(url, [], str(exc)))
+            return
+        except Exception as exc:
+            self.post_message(FeedsDiscovered(url, [], f"discovery failed: {exc}"))
+            return
+        self.post_message(FeedsDiscovered(url, candidates))
+
+    @on(FeedsDiscovered)
+    def feeds_discovered(self, message: FeedsDiscovered) -> None:
+        if message.error or not message.candidates:
+            self.status(message.error or f"No feed found at {message.url}")
+            return
+        if len(message.candidates) == 1:
+            self.subscribe(message.candidates[0])
+            return
+        from tui_reader.ui.screens.add_feed import PickFeedScreen
+
+        self.status(f"{len(message.candidates)} feeds found: pick one.")
+        self.push_screen(PickFeedScreen(message.url, message.candidates), callback=self.subscribe)
+
+    def subscribe(self, candidate: FeedCandidate | None) -> None:
+        if candidate is None:
+            self.status("No feed added.")
+            return
+        if any(f.url == candidate.url for f in self.feeds):
+            self.status(f"Already subscribed to {clean_line(candidate.title or candidate.url)}.")
+            self.go_to_feed(candidate.url)
+            return
+        self.save_subscription(FeedConfig(url=candidate.url, title=candidate.title))
+
+    @work(thread=True, group="subscribe")
+    def save_subscription(self, feed: FeedConfig) -> None:
+        try:
+            subs = self.store.subscriptions()
+            if not any(sub.get("url") == feed.url for sub in subs):
+                self.store.set_subscriptions([*subs, feed_to_dict(feed)])
+        except Exception as exc:
+            self.post_message(FeedSubscribed(feed, str(exc)))
+            return
+        self.post_message(FeedSubscribed(feed))
+
+    @on(FeedSubscribed)
+    def feed_subscribed(self, message: FeedSubscribed) -> None:
+        name = feed_label(message.feed, None)
+        if message.error:
+            self.status(f"Could not add {name}: {message.error}")
+            return
+        self._show_feed_after_load = message.feed.url
+        self.load_store()
+        if self.refreshing:
+            self.status(f"Added {name}; fetch it with r once this refresh ends.")
+            return
+        self.start_refresh([message.feed])
+        self.status(f"Added {name}; fetching it…")
