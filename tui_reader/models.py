@@ -193,6 +193,12 @@ class EntryRow:
     feed: str
     language: str = ""
 
+    @classmethod
+    def of(cls, entry: Entry, feed: str) -> EntryRow:
+        return cls(
+            entry.id, entry.published.timestamp(), entry.title, entry.site, feed, entry.language
+        )
+
     def as_tuple(self) -> tuple[str, float, str, str, str, str]:
         return (self.id, self.published, self.title, self.site, self.feed, self.language)
 

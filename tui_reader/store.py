@@ -249,14 +249,7 @@ class Store:
                 article = articles.get(entry.id)
                 if article is not None:
                     self._main.set(("article", entry.id), article.to_dict())
-                rows[entry.id] = EntryRow(
-                    stored.id,
-                    stored.published.timestamp(),
-                    stored.title,
-                    stored.site,
-                    feed,
-                    stored.language,
-                ).as_tuple()
+                rows[entry.id] = EntryRow.of(stored, feed).as_tuple()
             self._main.set(_rows_key(feed), sorted(rows.values(), key=lambda r: r[1], reverse=True))
             self._bump()
         return new
@@ -468,16 +461,7 @@ class Store:
         for entry in self.iter_entries():
             count += 1
             for feed in entry.feeds:
-                rows.setdefault(feed, []).append(
-                    EntryRow(
-                        entry.id,
-                        entry.published.timestamp(),
-                        entry.title,
-                        entry.site,
-                        feed,
-                        entry.language,
-                    ).as_tuple()
-                )
+                rows.setdefault(feed, []).append(EntryRow.of(entry, feed).as_tuple())
         with _storage_errors(self.root), self._main.transact():
             for feed in self.index_feeds():
                 if feed not in rows:

@@ -12,6 +12,7 @@ from textual.timer import Timer
 from textual.widgets import Input
 
 from tui_reader.config import Config
+from tui_reader.models import EntryRow
 from tui_reader.search import MIN_PREFIX, SearchIndex, fold
 from tui_reader.store import Store
 from tui_reader.ui.base import ReaderBase
@@ -121,14 +122,7 @@ class SearchMixin(ReaderBase):
                 if entry is None:
                     continue
                 feed = entry.feeds[0] if entry.feeds else ""
-                row = (
-                    entry.id,
-                    entry.published.timestamp(),
-                    entry.title,
-                    entry.site,
-                    feed,
-                    entry.language,
-                )
+                row = EntryRow.of(entry, feed).as_tuple()
             if row[0] not in seen:
                 seen.add(row[0])
                 found.append(row)
