@@ -16,6 +16,10 @@ def strip_controls(text: str) -> str:
     """Remove escape sequences and every forbidden character; keeps newlines."""
     if not text:
         return ""
+    if text.isprintable():
+        # fast path: every character changed below (line separators, tabs, escapes, C0/C1
+        # controls, bidi and other format characters, non-characters) is unprintable
+        return text
     text = _LINE_SEPS.sub("\n", text.replace("\r\n", "\n"))
     if "\t" in text:
         text = text.expandtabs(4)
@@ -38,9 +42,12 @@ def clean_code(text: str) -> str:
     return strip_controls(text).strip("\n")
 
 
+_SPACE = re.compile(r"\s")  # the characters of str.isspace()
+
+
 def clean_href(href: str) -> str:
     href = strip_controls(href).strip()
-    return "".join("%20" if ch.isspace() else ch for ch in href)
+    return _SPACE.sub("%20", href)
 
 
 def fold(text: str) -> str:

@@ -139,7 +139,9 @@ class TextBuilder:
         if not text:
             return
         if not self.preserve:
-            text = _WS.sub(" ", text)
+            if "  " in text or not text.isprintable():
+                # else its only whitespace is single ASCII spaces: nothing to collapse
+                text = _WS.sub(" ", text)
             last = self.last_char()
             if text[0] == " " and (not last or last in " \n"):
                 text = text[1:]

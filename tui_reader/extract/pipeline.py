@@ -124,14 +124,29 @@ def _lang_code(value: str) -> str:
     return code if code.isalpha() and 2 <= len(code) <= 3 else ""
 
 
+# Compiled once: `root.xpath(str)` builds a new evaluator on every call (about 0.13 ms), and
+# "/descendant::x" selects the same nodes as "//x" with a cheaper walk in libxml2.
+_LANGUAGE_METAS = etree.XPath(
+    "/descendant::meta[@http-equiv='content-language' or @http-equiv='Content-Language'"
+    " or @property='og:locale' or @name='language']"
+)
+_NAMED_METAS = etree.XPath("/descendant::meta[@property or @name or @itemprop]")
+_JSON_LD = etree.XPath("/descendant::script[@type='application/ld+json']")
+_TIMES = etree.XPath("/descendant::time[@datetime]")
+_BASES = etree.XPath("/descendant::base[@href]")
+_H1S = etree.XPath("/descendant::h1")
+_CONTAINERS = (
+    etree.XPath("/descendant::article"),
+    etree.XPath("/descendant::main"),
+    etree.XPath("/descendant::*[@role='main']"),
+)
+
+
 def _declared_language(root: Any) -> str:
     lang = _lang_code(root.get("lang") or root.get("xml:lang") or "")
     if lang:
         return lang
-    for meta in root.xpath(
-        "//meta[@http-equiv='content-language' or @http-equiv='Content-Language'"
-        " or @property='og:locale' or @name='language']"
-    )[:3]:
+    for meta in _LANGUAGE_METAS(root)[:3]:
         lang = _lang_code(meta.get("content") or "")
         if lang:
             return lang
@@ -174,19 +189,19 @@ def _parse_dt(value: str) -> datetime | None:
 
 
 def _precise_date(root: Any) -> datetime | None:
-    for meta in root.xpath("//meta[@property or @name or @itemprop]")[:200]:
+    for meta in _NAMED_METAS(root)[:200]:
         key = meta.get("property") or meta.get("name") or meta.get("itemprop") or ""
         if key in _DATE_META or key.lower() in _DATE_META:
             dt = _parse_dt(meta.get("content") or "")
             if dt is not None:
                 return dt
-    for script in root.xpath("//script[@type='application/ld+json']")[:5]:
+    for script in _JSON_LD(root)[:5]:
         m = re.search(r'"datePublished"\s*:\s*"([^"]{8,40})"', script.text or "")
         if m:
             dt = _parse_dt(m.group(1))
             if dt is not None:
                 return dt
-    for t in root.xpath("//time[@datetime]")[:3]:
+    for t in _TIMES(root)[:3]:
         dt = _parse_dt(t.get("datetime") or "")
         if dt is not None:
             return dt
@@ -212,7 +227,7 @@ def _published(root: Any, day: str | None) -> datetime | None:
 
 def _base_url(root: Any, url: str, canonical: str) -> str:
     base = url or canonical
-    for el in root.xpath("//base[@href]")[:1]:
+    for el in _BASES(root)[:1]:
         href = (el.get("href") or "").strip()
         if href:
             base = urljoin(base, href) if base else href
@@ -312,8 +327,8 @@ def _shrink(root: Any) -> None:
 
 
 def _container(root: Any) -> Any:
-    for path in ("//article", "//main", "//*[@role='main']"):
-        found = root.xpath(path)
+    for path in _CONTAINERS:
+        found = path(root)
         if len(found) == 1:
             return found[0]
     body = root.find("body")
@@ -385,7 +400,7 @@ _TITLE_SEPARATORS = re.compile(r"\s+[|–—\-·:»/]+\s+")
 
 def _better_title(root: Any, title: str, site_name: str) -> str:
     """The headline without a " - Site name" suffix; the page's <h1> when it is that headline."""
-    h1s = [clean_line(h.text_content()) for h in root.xpath("//h1")[:3]]
+    h1s = [clean_line(h.text_content()) for h in _H1S(root)[:3]]
     h1s = [h for h in h1s if h]
     if not title:
         return h1s[0] if h1s else ""
