@@ -538,6 +538,7 @@ class _Run:
         # Entries first, feed state (with its new validators) last: a crash in between refetches
         # the feed rather than losing its items behind a 304.
         new = self.store.add_entries(feed.url, list(entries.values()), articles)
+        self.release(stories)
         if mark_read:
             self.store.set_read(mark_read)
         self.store.claim_titles(
@@ -594,6 +595,21 @@ class _Run:
             with contextlib.suppress(SearchIndexError, sqlite3.Error, OSError):
                 self.search.close()
             self.search = None
+
+    def release(self, stories: Iterable[_Story]) -> None:
+        """Forget this run's page and extraction results of stories now stored whole.
+
+        `has_full_article` answers for them from here on, so nothing asks again; keeping the
+        articles until the run ends cost ~300 KB per page of a large fetch.
+        """
+        for story in stories:
+            eid = story.entry.id
+            if not self.full.get(eid):
+                continue
+            if story.page_key:
+                self.pages.pop(story.page_key, None)
+            self.extractions.pop((eid, "page"), None)
+            self.extractions.pop((eid, "feed"), None)
 
     def save_stats(self) -> None:
         for site in sorted(self.dirty_stats):
