@@ -223,7 +223,7 @@ async def test_temporary_redirect_keeps_the_stored_url(
     assert state is not None and state.url == feed.url
 
 
-async def test_410_marks_the_feed_gone(
+async def test_410_marks_the_feed_gone_and_it_is_not_requested_again(
     feedserver: FeedServer,
     store: Store,
     make_config: MakeConfig,
@@ -236,6 +236,9 @@ async def test_410_marks_the_feed_gone(
     assert summary.failed
     state = store.feed_state(feed.url)
     assert state is not None and state.status == "gone" and "410" in state.error
+    again = await update(make_config([feed]), store, executor=counting_executor)
+    assert again.results[0].outcome == "skipped" and not again.failed
+    assert feedserver.requests["/gone"] == 1
 
 
 async def test_429_retry_after_skips_the_feed_until_then(
@@ -455,20 +458,6 @@ async def test_a_failed_page_falls_back_to_the_teaser_and_is_fetched_again_later
     second = store.article(teaser.id)
     assert second is not None and second.source == "page"
     assert feedserver.requests["/2024/05/procesador-nube/"] == 0
-
-
-async def test_a_gone_feed_is_not_requested_again(
-    feedserver: FeedServer,
-    store: Store,
-    make_config: MakeConfig,
-    counting_executor: CountingExecutor,
-) -> None:
-    feedserver.add("/gone", Route(status=410))
-    feed = FeedConfig(url=feedserver.url("/gone"))
-    await update(make_config([feed]), store, executor=counting_executor)
-    summary = await update(make_config([feed]), store, executor=counting_executor)
-    assert summary.results[0].outcome == "skipped" and not summary.failed
-    assert feedserver.requests["/gone"] == 1
 
 
 async def test_killfile_hides_or_marks_read_as_entries_arrive(
