@@ -376,7 +376,7 @@ def cmd_list(config: Config, args: argparse.Namespace) -> int:
             rows = [r for r in rows if r.id in starred]
         if args.language:
             wanted = args.language.casefold()
-            rows = [r for r in rows if _language(store, r.id).startswith(wanted)]
+            rows = [r for r in rows if r.language.casefold().startswith(wanted)]
         if args.limit > 0:
             rows = rows[: args.limit]
         if args.json:
@@ -403,11 +403,6 @@ def cmd_list(config: Config, args: argparse.Namespace) -> int:
                 f"{row.id}  {date}  {flags}  {clean_line(row.site)[:24]:<24}  {clean_line(row.title)}"
             )
     return EXIT_OK
-
-
-def _language(store: Store, entry_id: str) -> str:
-    entry = store.entry(entry_id)
-    return entry.language.casefold() if entry is not None else ""
 
 
 def cmd_show(config: Config, args: argparse.Namespace) -> int:

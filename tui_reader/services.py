@@ -71,19 +71,3 @@ def apply_pending_state(store: Store) -> int:
         store.set_starred(entry_id, True)
     store.set_user_value(PENDING_STATE, remaining)
     return len(read_ids | starred_ids)
-
-
-def index_entries(store: Store, entry_ids: list[str]) -> None:
-    """Add stored entries (title and extracted text) to the full-text search index."""
-    from tui_reader.search import Document, SearchIndex
-
-    docs = []
-    for entry_id in entry_ids:
-        entry = store.entry(entry_id)
-        if entry is None:
-            continue
-        article = store.article(entry_id)
-        text = article.text if article is not None else entry.summary
-        docs.append(Document(entry_id, entry.title, text, entry.feeds, entry.published.timestamp()))
-    with SearchIndex.for_data_dir(store.data_dir) as index:
-        index.add_many(docs)

@@ -213,11 +213,6 @@ class Store:
     def has_article(self, entry_id: str) -> bool:
         return ("article", entry_id) in self._main
 
-    def put_article(self, entry_id: str, article: Article) -> None:
-        with _storage_errors(self.root):
-            self._main.set(("article", entry_id), article.to_dict())
-            self._bump()
-
     def add_entries(self, feed: str, entries: Iterable[Entry], articles: dict[str, Article]) -> int:
         """Store a feed's entries and their articles in one transaction; return how many are new.
 

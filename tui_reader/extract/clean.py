@@ -37,11 +37,6 @@ def clean_text(text: str) -> str:
     return _BLANK_LINES.sub("\n", text).strip()
 
 
-def clean_code(text: str) -> str:
-    """Code keeps its indentation and line breaks; only forbidden characters go."""
-    return strip_controls(text).strip("\n")
-
-
 _SPACE = re.compile(r"\s")  # the characters of str.isspace()
 
 

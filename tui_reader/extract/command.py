@@ -17,10 +17,8 @@ from typing import Any
 
 from tui_reader.extract.rules import Rules, load_rules
 
-FETCH_TIMEOUT = 10.0
 MAX_BYTES = 8 * 1024 * 1024
 POOL_THRESHOLD = 6  # more sources than this: use a process pool
-USER_AGENT = "tui-reader/0.1 (+https://example.invalid/tui-reader)"
 
 
 class SourceError(Exception):
@@ -41,28 +39,24 @@ def _is_url(source: str) -> bool:
 
 
 def _fetch(url: str) -> tuple[bytes, str]:
-    import httpx
+    """The page at `url` through the fetcher `tui-reader fetch` uses: same limits, same UA."""
+    import asyncio
+
+    from tui_reader.config import FetchConfig
+    from tui_reader.feeds.fetch import PAGE_ACCEPT, Fetcher, FetchError, status_error
+
+    async def get() -> tuple[bytes, str, int]:
+        async with Fetcher(FetchConfig(retries=0)) as fetcher:
+            res = await fetcher.fetch(url, accept=PAGE_ACCEPT)
+            return res.content, res.final_url, res.status
 
     try:
-        with httpx.stream(
-            "GET",
-            url,
-            timeout=FETCH_TIMEOUT,
-            follow_redirects=True,
-            headers={"User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml"},
-        ) as resp:
-            if resp.status_code >= 400:
-                raise SourceError(f"HTTP {resp.status_code}")
-            chunks: list[bytes] = []
-            size = 0
-            for chunk in resp.iter_bytes():
-                chunks.append(chunk)
-                size += len(chunk)
-                if size > MAX_BYTES:
-                    break  # keep what we have: the article is at the start of the page
-            return b"".join(chunks)[:MAX_BYTES], str(resp.url)
-    except httpx.HTTPError as err:
-        raise SourceError(f"{type(err).__name__}: {err}") from None
+        content, final_url, status = asyncio.run(get())
+    except FetchError as err:
+        raise SourceError(str(err)) from None
+    if status != 200:
+        raise SourceError(status_error(status))
+    return content, final_url
 
 
 def _read_file(path: str) -> bytes:
