@@ -9,6 +9,7 @@ import logging
 import multiprocessing
 import os
 import sqlite3
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -76,8 +77,28 @@ def _extract_job(
     )
 
 
+def _start_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker even where stderr has no file descriptor.
+
+    The tracker is handed `sys.stderr.fileno()`; inside a running Textual app stderr is a
+    capture whose fileno is -1, and the pool would fail to start ("bad value(s) in
+    fds_to_keep"). Its warnings then go to /dev/null, not over the screen.
+    """
+    from multiprocessing import resource_tracker
+
+    try:
+        usable = sys.stderr is not None and sys.stderr.fileno() >= 0
+    except (AttributeError, ValueError, OSError):
+        usable = False
+    if usable:
+        return
+    with open(os.devnull, "w") as null, contextlib.redirect_stderr(null):
+        resource_tracker.ensure_running()
+
+
 def make_executor(config: Config) -> Executor:
     """The run's process pool, started by forkserver: forking a multi-threaded reader is unsafe."""
+    _start_resource_tracker()
     workers = config.fetch.workers or os.cpu_count() or 1
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
     return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method))

@@ -1,10 +1,8 @@
 """Refreshing feeds from the reader: the fetch worker (under the store's fetch lock, so a cron
-fetch and the reader never fetch at once), its progress, and the resource-tracker workaround."""
+fetch and the reader never fetch at once), and its progress."""
 
 from __future__ import annotations
 
-import contextlib
-import os
 from typing import Any
 
 from textual import on, work
@@ -14,19 +12,6 @@ from tui_reader.store import StoreLocked
 from tui_reader.ui.base import ReaderBase
 from tui_reader.ui.loading import feed_label
 from tui_reader.ui.messages import RefreshFinished, RefreshProgressed
-
-
-def start_resource_tracker() -> None:
-    """Start multiprocessing's resource tracker with a real stderr to hand it.
-
-    The tracker process is given `sys.stderr.fileno()`; inside a running Textual app stderr is
-    a capture whose fileno is -1, so the fetch's process pool would fail to start ("bad value(s)
-    in fds_to_keep"). The tracker's own warnings go to /dev/null, not over the screen.
-    """
-    from multiprocessing import resource_tracker
-
-    with open(os.devnull, "w") as null, contextlib.redirect_stderr(null):
-        resource_tracker.ensure_running()
 
 
 class RefreshMixin(ReaderBase):
@@ -49,16 +34,8 @@ class RefreshMixin(ReaderBase):
 
     @work(thread=True, exclusive=True, group="refresh")
     def refresh_feeds(self, feeds: list[FeedConfig]) -> None:
-        try:
-            from tui_reader.pipeline import run_update  # type: ignore[import-untyped,import-not-found,unused-ignore]
-        except ImportError:
-            self.post_message(RefreshFinished(None, "refresh is not available (no pipeline)"))
-            return
-        try:
-            start_resource_tracker()
-        except Exception as exc:
-            self.post_message(RefreshFinished(None, f"refresh failed: {exc}"))
-            return
+        from tui_reader.pipeline import run_update
+
         done = 0
         total = len(feeds)
 
