@@ -77,6 +77,7 @@ class FeedServer:
         self.request_headers: dict[str, list[dict[str, str]]] = {}
         self.active: Counter[str] = Counter()
         self.max_active: Counter[str] = Counter()
+        self.connections = 0  # TCP connections accepted
         self._lock = threading.Lock()
         self._served: Counter[str] = Counter()
         server = self
@@ -86,6 +87,11 @@ class FeedServer:
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass
+
+            def setup(self) -> None:
+                with server._lock:
+                    server.connections += 1
+                super().setup()
 
             def do_GET(self) -> None:
                 server._handle(self)

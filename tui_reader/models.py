@@ -7,14 +7,34 @@ class is laid out in a given version of the code.
 
 from __future__ import annotations
 
+import operator
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 BlockKind = Literal["heading", "paragraph", "quote", "list", "code", "caption"]
 BLOCK_KINDS: tuple[BlockKind, ...] = ("heading", "paragraph", "quote", "list", "code", "caption")
 TextSource = Literal["feed", "page", "summary"]
 FeedStatus = Literal["never", "ok", "not_modified", "error", "gone"]
+
+
+T = TypeVar("T")
+
+
+def pickled_by_fields(cls: type[T]) -> type[T]:
+    """Pickle a slots dataclass as (class, field values), rebuilt by its constructor.
+
+    The stock pickling of a slots dataclass looks up its fields again for every object on both
+    ends; articles and parsed feeds cross between the fetch's processes by the thousand, and
+    this halves what that costs.
+    """
+    values = operator.attrgetter(*(f.name for f in fields(cls)))  # type: ignore[arg-type]
+
+    def __reduce__(self: T) -> tuple[type[T], tuple[Any, ...]]:
+        return cls, values(self)
+
+    setattr(cls, "__reduce__", __reduce__)  # noqa: B010
+    return cls
 
 
 def utcnow() -> datetime:
@@ -29,6 +49,7 @@ def _dt(value: float | None) -> datetime | None:
     return None if value is None else datetime.fromtimestamp(value, UTC)
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class LinkRef:
     """A numbered link inside a block: `text[start:end]` is the anchor of link `number`."""
@@ -38,6 +59,7 @@ class LinkRef:
     number: int
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Block:
     """One unit of article structure. A list's items are joined by newlines in `text`."""
@@ -68,6 +90,7 @@ class Block:
         )
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Link:
     """A link of the article body, numbered in reading order from 1, as the reader shows it."""
@@ -77,6 +100,7 @@ class Link:
     href: str
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Removal:
     """A block that a boilerplate rule took out, kept so `extract --explain` can show why."""
@@ -85,6 +109,7 @@ class Removal:
     text: str
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Article:
     """The extracted article: metadata, ordered blocks and the numbered links of the body."""

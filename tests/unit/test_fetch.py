@@ -177,6 +177,40 @@ async def test_per_host_limit_holds_on_the_wire(feedserver: FeedServer) -> None:
     assert feedserver.max_active[feedserver.host("localhost")] <= 2
 
 
+async def test_a_hosts_connection_is_reused_across_other_hosts_requests(
+    feedserver: FeedServer,
+) -> None:
+    feedserver.add("/feed", Route(body=FEED))
+    async with Fetcher(CONFIG) as fetcher:
+        for host in ["127.0.0.1", "localhost"] * 3:
+            assert (await fetcher.fetch(feedserver.url("/feed", host))).ok
+    assert feedserver.connections == 2
+
+
+async def test_idle_hosts_beyond_the_limit_are_closed(
+    feedserver: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(fetch_module, "MAX_IDLE_HOSTS", 1)
+    feedserver.add("/feed", Route(body=FEED))
+    async with Fetcher(CONFIG) as fetcher:
+        for host in ["127.0.0.1", "localhost"] * 2:
+            assert (await fetcher.fetch(feedserver.url("/feed", host))).ok
+    assert feedserver.connections == 4
+
+
+async def test_a_busy_host_is_not_closed_for_another(
+    feedserver: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(fetch_module, "MAX_IDLE_HOSTS", 1)
+    feedserver.add("/slow", Route(body=FEED, delay=0.3))
+    feedserver.add("/feed", Route(body=FEED))
+    async with Fetcher(CONFIG) as fetcher:
+        slow = asyncio.create_task(fetcher.fetch(feedserver.url("/slow")))
+        await asyncio.sleep(0.1)
+        assert (await fetcher.fetch(feedserver.url("/feed", "localhost"))).ok
+        assert (await slow).ok
+
+
 async def test_connection_refused_is_a_clear_error(feedserver: FeedServer) -> None:
     url = feedserver.url("/x")
     feedserver.stop()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pickle
-import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -153,9 +152,7 @@ def test_recoverable_malformed_xml_still_yields_items() -> None:
 
 
 def test_billion_laughs_does_not_expand_and_external_entities_are_not_read() -> None:
-    started = time.process_time()
     parsed = parse_feed(render("billion_laughs.xml", BASE), "http://bomb.example/feed", {})
-    assert time.process_time() - started < 5, "entity expansion would take far longer"
     texts = [parsed.title] + [i.title + i.summary for i in parsed.items]
     assert all(len(t) < 1000 for t in texts)
     assert not any("root:" in t for t in texts)
@@ -180,3 +177,29 @@ def test_non_http_links_are_skipped() -> None:
     parsed = parse_feed(feed, "http://a.example/feed", {})
     assert parsed.items == ()
     assert parsed.skipped
+
+
+def test_relative_xml_base_and_permalink_guids_resolve_against_the_feed_url() -> None:
+    feed = (
+        b'<feed xmlns="http://www.w3.org/2005/Atom" xml:base="/blog/"><title>t</title>'
+        b'<link href="./"/>'
+        b'<entry><title>uno</title><id>urn:1</id><link href="posts/uno"/></entry>'
+        b'<entry xml:base="https://otro.example/notas/"><title>dos</title><id>urn:2</id>'
+        b'<link href="dos"/></entry></feed>'
+    )
+    parsed = parse_feed(feed, "https://a.example/feed/atom", {})
+    assert [i.link for i in parsed.items] == [
+        "https://a.example/blog/posts/uno",
+        "https://otro.example/notas/dos",
+    ]
+    assert parsed.site_url == "https://a.example/blog/"
+    rss = (
+        b'<rss version="2.0"><channel><title>t</title>'
+        b"<item><title>tres</title><guid>/2024/tres/</guid></item>"
+        b'<item><title>cuatro</title><guid isPermaLink="false">https://a.example/4</guid></item>'
+        b'<item><title>cinco</title><guid isPermaLink="false">cinco-id</guid></item>'
+        b"</channel></rss>"
+    )
+    parsed = parse_feed(rss, "https://a.example/feed/", {})
+    assert [i.link for i in parsed.items] == ["https://a.example/2024/tres/", "https://a.example/4"]
+    assert parsed.skipped == ("cinco: no link",)

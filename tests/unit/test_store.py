@@ -44,6 +44,20 @@ def test_rows_are_newest_first_and_carry_no_body(store: Store) -> None:
     assert store.article("id00000") == article
 
 
+def test_a_store_reads_and_writes_the_stock_diskcache_key_format(tmp_path: Path) -> None:
+    import diskcache
+
+    with Store(tmp_path / "data", tmp_path / "cache") as store:
+        store.add_entries("https://a.example/feed", [make_entry(1)], {})
+    stock = diskcache.Cache(str(tmp_path / "data" / "store" / "main"))
+    assert stock.get(("entry", "id00001"))["title"] == "Título 1"
+    stock.set(("alias", "old"), "id00001")
+    stock.close()
+    with Store(tmp_path / "data", tmp_path / "cache") as store:
+        assert store.alias("old") == "id00001"
+        assert store.has_entry("id00001")
+
+
 def test_same_story_from_two_feeds_is_stored_once_and_listed_under_both(store: Store) -> None:
     first = make_entry(1, feed="https://agg1.example/rss")
     second = Entry(**{**first.to_dict(), "feeds": ("https://agg2.example/rss",), "via": ("https://agg2.example/r/1",),
