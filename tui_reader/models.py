@@ -189,7 +189,8 @@ class Entry:
     fetched: datetime = field(default_factory=utcnow)
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        # Not `asdict`: it deep-copies every value, and a fetch stores thousands of entries.
+        data = {f: getattr(self, f) for f in _ENTRY_FIELDS}
         data["feeds"] = list(self.feeds)
         data["via"] = list(self.via)
         data["published"] = self.published.timestamp()
@@ -205,6 +206,9 @@ class Entry:
         values["published"] = datetime.fromtimestamp(data["published"], UTC)
         values["fetched"] = datetime.fromtimestamp(data.get("fetched", data["published"]), UTC)
         return cls(**values)
+
+
+_ENTRY_FIELDS = tuple(f.name for f in fields(Entry))
 
 
 @dataclass(frozen=True, slots=True)
