@@ -23,6 +23,7 @@ import argparse
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -98,7 +99,7 @@ def _fixtures() -> int:
 
     data = ROOT / "tests" / "data" / "extract" / "variety"
     checks = json.loads((data / "checks.json").read_text(encoding="utf-8"))
-    systems = {
+    systems: dict[str, Callable[[str, str], str | None]] = {
         "tui-reader": lambda h, u: extract_article(h, u).text,
         "trafilatura best (txt, no comments)": lambda h, u: trafilatura.extract(
             h, url=u, include_comments=False

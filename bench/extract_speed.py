@@ -87,10 +87,11 @@ def main(argv: list[str] | None = None) -> int:
     print("| system | pages/s | ours / this | per run, wall | per run, CPU |")
     print("|---|---|---|---|---|")
     for name, rate in med.items():
-        wall = [o / t for o, t in zip(rates[us], rates[name], strict=True)]
-        proc = [o / t for o, t in zip(cpu[us], cpu[name], strict=True)]
+        wall_ratios = [o / t for o, t in zip(rates[us], rates[name], strict=True)]
+        cpu_ratios = [o / t for o, t in zip(cpu[us], cpu[name], strict=True)]
         print(
-            f"| {name} | {rate:.1f} | {med[us] / rate:.2f}x | {_spread(wall)} | {_spread(proc)} |"
+            f"| {name} | {rate:.1f} | {med[us] / rate:.2f}x | {_spread(wall_ratios)} "
+            f"| {_spread(cpu_ratios)} |"
         )
     return 0
 

@@ -62,8 +62,8 @@ def main() -> int:
             if args.mode == "best":
                 doc = trafilatura.bare_extraction(html, include_comments=False, with_metadata=True)
                 if doc is not None:
-                    rec["text"] = doc.text or ""
-                    rec["title"] = doc.title
+                    rec["text"] = getattr(doc, "text", "") or ""
+                    rec["title"] = getattr(doc, "title", None)
             else:
                 text, blocks, links, title = _xml_record(html)
                 rec.update(text=text, blocks=blocks, links=links, title=title)
