@@ -142,11 +142,7 @@ def _load_html(text: str) -> Any:
 
 
 def _parse_page(text: str) -> Any:
-    tree = None
-    try:
-        tree = _load_html(text)
-    except Exception:
-        tree = None
+    tree = _load_html(text)
     if tree is None:
         try:
             tree = lxml_html.document_fromstring(text or "<html></html>")

@@ -128,12 +128,11 @@ def strip_footer(text: str) -> str:
     Only the end is searched (from a word boundary): the regex tried at every position of a
     whole article cost more than feedparser's parse of the item.
     """
-    cut = len(text) - FOOTER_SCAN
-    if cut > 0:
-        space = text.find(" ", cut)
-        cut = space if space >= 0 else len(text)
-        return (text[:cut] + _FOOTER.sub("", text[cut:])).rstrip()
-    return _FOOTER.sub("", text).rstrip()
+    cut = 0
+    if len(text) > FOOTER_SCAN:
+        cut = text.find(" ", len(text) - FOOTER_SCAN)
+        cut = cut if cut >= 0 else len(text)
+    return (text[:cut] + _FOOTER.sub("", text[cut:])).rstrip()
 
 
 def _ends_as_teaser(text: str) -> bool:
@@ -225,14 +224,13 @@ def parse_feed(
         raise _not_a_feed(content, url, headers)
     # feedparser never fetches a DTD or external entity, and keeps only entities that expand to
     # plain text (no billion laughs). It is given no base URL (Content-Location): with one it
-    # joins the base to itself at every element, a fifth of its time, so the links we read are
+    # joins the base to itself at every element, a fifth of its time; the links we read are
     # joined to the feed's URL here (`_link`, `site_url`), after any xml:base it applied.
     # Its HTML sanitizer and the resolving of relative URIs inside HTML are off (they were half of
     # its time): no HTML of a feed reaches a terminal. Summaries become plain text here
     # (`html_to_text`: scripts, styles and every tag dropped, controls removed), content goes only
     # to the extractor (which keeps no markup and makes links absolute against the article's
-    # URL), every other string goes through `clean_line`, and item links are joined to the feed's
-    # URL here (`_link`).
+    # URL), and every other string goes through `clean_line`.
     data = feedparser.parse(
         content,
         response_headers=headers,
