@@ -28,7 +28,10 @@ def pickled_by_fields(cls: type[T]) -> type[T]:
     ends; articles and parsed feeds cross between the fetch's processes by the thousand, and
     this halves what that costs.
     """
-    values = operator.attrgetter(*(f.name for f in fields(cls)))  # type: ignore[arg-type]
+    names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
+    # attrgetter of several names gives a tuple; of one name, the bare value
+    get = operator.attrgetter(*names)
+    values = get if len(names) > 1 else lambda obj: (get(obj),)
 
     def __reduce__(self: T) -> tuple[type[T], tuple[Any, ...]]:
         return cls, values(self)

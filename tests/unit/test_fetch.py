@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
+import httpx
 import pytest
 from feedserver import FeedServer, Route
 
@@ -209,6 +210,35 @@ async def test_a_busy_host_is_not_closed_for_another(
         await asyncio.sleep(0.1)
         assert (await fetcher.fetch(feedserver.url("/feed", "localhost"))).ok
         assert (await slow).ok
+
+
+async def test_every_host_pool_made_is_closed_even_when_requests_race(
+    feedserver: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made: list[object] = []
+    closed: list[object] = []
+
+    class Counted(httpx.AsyncHTTPTransport):
+        def __init__(self, **kwargs: object) -> None:
+            super().__init__(**kwargs)  # type: ignore[arg-type]
+            made.append(self)
+
+        async def aclose(self) -> None:
+            closed.append(self)
+            await super().aclose()
+
+    monkeypatch.setattr(fetch_module.httpx, "AsyncHTTPTransport", Counted)
+    monkeypatch.setattr(fetch_module, "MAX_IDLE_HOSTS", 1)
+    feedserver.add("/feed", Route(body=FEED, delay=0.1))
+    async with Fetcher(CONFIG) as fetcher:
+        assert (await fetcher.fetch(feedserver.url("/feed"))).ok
+        # two requests to a new host while the first host's pool is being closed for room
+        results = await asyncio.gather(
+            *(fetcher.fetch(feedserver.url("/feed", "localhost")) for _ in range(2))
+        )
+        assert all(r.ok for r in results)
+    assert len(made) == 2
+    assert sorted(map(id, closed)) == sorted(map(id, made))
 
 
 async def test_connection_refused_is_a_clear_error(feedserver: FeedServer) -> None:

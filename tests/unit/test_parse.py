@@ -203,3 +203,14 @@ def test_relative_xml_base_and_permalink_guids_resolve_against_the_feed_url() ->
     parsed = parse_feed(rss, "https://a.example/feed/", {})
     assert [i.link for i in parsed.items] == ["https://a.example/2024/tres/", "https://a.example/4"]
     assert parsed.skipped == ("cinco: no link",)
+
+
+def test_a_content_location_header_does_not_move_the_feeds_links() -> None:
+    feed = (
+        b'<rss version="2.0"><channel><title>t</title><link>/</link>'
+        b"<item><title>uno</title><link>/2024/uno/</link></item></channel></rss>"
+    )
+    headers = {"Content-Location": "https://cdn.other.example/cache/feed.xml"}
+    parsed = parse_feed(feed, "https://a.example/feed/", headers)
+    assert parsed.items[0].link == "https://a.example/2024/uno/"
+    assert parsed.site_url == "https://a.example/"

@@ -288,8 +288,8 @@ class _HostPools(httpx.AsyncBaseTransport):
         url = request.url
         key = (url.scheme, url.host, url.port)
         pool = self._pools.pop(key, None)
+        new = pool is None
         if pool is None:
-            await self._close_idle(MAX_IDLE_HOSTS - 1)
             transport = httpx.AsyncHTTPTransport(
                 verify=self._ssl,
                 limits=httpx.Limits(
@@ -299,9 +299,13 @@ class _HostPools(httpx.AsyncBaseTransport):
                 ),
             )
             pool = _HostPool(transport)
-        self._pools[key] = pool  # most recently used last
+        # In the table (most recently used last) and busy before any await: a second request
+        # to this host meanwhile finds this pool rather than making one nobody would close.
+        self._pools[key] = pool
         pool.active += 1
         try:
+            if new:
+                await self._close_idle(MAX_IDLE_HOSTS)
             response = await pool.transport.handle_async_request(request)
         except BaseException:
             pool.active -= 1

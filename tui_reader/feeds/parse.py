@@ -233,7 +233,7 @@ def parse_feed(
     # URL), and every other string goes through `clean_line`.
     data = feedparser.parse(
         content,
-        response_headers=headers,
+        response_headers={k: v for k, v in headers.items() if k != "content-location"},
         sanitize_html=False,
         resolve_relative_uris=False,
     )
