@@ -23,9 +23,16 @@ class Killfile:
 
     def __init__(self, rules: Iterable[FilterRule]) -> None:
         self._rules = [_Compiled(r.field, r.action, r.feed, r.compiled()) for r in rules]
+        self._by_feed: dict[str, list[_Compiled]] = {}
 
-    def __bool__(self) -> bool:
-        return bool(self._rules)
+    def rules_for(self, feed: FeedConfig) -> list[_Compiled]:
+        """The global rules that name no feed or this one, and the feed's own (compiled once)."""
+        rules = self._by_feed.get(feed.url)
+        if rules is None:
+            rules = [r for r in self._rules if not r.feed or r.feed in (feed.url, feed.title)]
+            rules += [_Compiled(r.field, r.action, "", r.compiled()) for r in feed.filters]
+            self._by_feed[feed.url] = rules
+        return rules
 
     def verdict(
         self, feed: FeedConfig, entry: Entry, article: Article | None
@@ -37,12 +44,7 @@ class Killfile:
         }
         fields["any"] = "\n".join(fields.values())
         found: FilterAction | None = None
-        for rule in [
-            *self._rules,
-            *(_Compiled(r.field, r.action, "", r.compiled()) for r in feed.filters),
-        ]:
-            if rule.feed and rule.feed not in (feed.url, feed.title):
-                continue
+        for rule in self.rules_for(feed):
             if rule.pattern.search(fields[rule.field]):
                 if rule.action == "hide":
                     return "hide"

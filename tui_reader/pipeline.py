@@ -548,7 +548,7 @@ class _Run:
                 articles[story.entry.id] = story.article
             extracted += story.extracted
         mark_read: list[str] = []
-        if self.killfile:
+        if self.killfile.rules_for(feed):
             for eid in list(entries):
                 verdict = self.killfile.verdict(feed, entries[eid], articles.get(eid))
                 if verdict == "hide":

@@ -490,6 +490,25 @@ async def test_killfile_hides_or_marks_read_as_entries_arrive(
     other_store.close()
 
 
+async def test_a_feeds_own_filters_apply_without_any_global_filter(
+    feedserver: FeedServer,
+    store: Store,
+    make_config: MakeConfig,
+    counting_executor: CountingExecutor,
+) -> None:
+    from dataclasses import replace as dc_replace
+
+    from tui_reader.config import FilterRule
+
+    plain = serve_wordpress(feedserver)
+    await update(make_config([plain]), store, fulltext=False, executor=counting_executor)
+    titles = sorted(r.title for r in store.rows(plain.url))
+    feed = dc_replace(plain, filters=(FilterRule(pattern=f"^{titles[0][:12]}", field="title"),))
+    with Store(store.data_dir.parent / "d2", store.cache_dir.parent / "c2") as filtered:
+        await update(make_config([feed]), filtered, fulltext=False, executor=counting_executor)
+        assert sorted(r.title for r in filtered.rows(feed.url)) == titles[1:]
+
+
 async def test_fetched_entries_are_searchable(
     feedserver: FeedServer,
     store: Store,
