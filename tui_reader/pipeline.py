@@ -678,9 +678,20 @@ async def update(
             run.close_index()
         if run is not None and run.own_executor and run.executor is not None:
             run.executor.shutdown(wait=True, cancel_futures=True)
-    store.prune(keep_days_by_feed(config, feeds))
+    _forget_in_search(store, store.prune(keep_days_by_feed(config, feeds)))
     apply_pending_state(store)
     return FetchSummary(tuple(results))
+
+
+def _forget_in_search(store: Store, entry_ids: list[str]) -> None:
+    """Take entries retention removed out of the search index; a broken index fails nothing."""
+    if not entry_ids:
+        return
+    try:
+        with SearchIndex.for_data_dir(store.data_dir) as index:
+            index.remove_many(entry_ids)
+    except (SearchIndexError, sqlite3.Error, OSError) as exc:
+        LOG.warning("search index not updated: %s", _one_line(exc))
 
 
 def run_update(

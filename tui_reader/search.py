@@ -190,7 +190,7 @@ class SearchIndex:
             rowid = row[0]
             db.execute("UPDATE docs SET published = ? WHERE rowid = ?", (doc.published, rowid))
             db.execute("DELETE FROM fts WHERE rowid = ?", (rowid,))
-            db.execute("DELETE FROM doc_feeds WHERE rowid = ?", (rowid,))
+            # its feeds are kept: a story another feed also carries is indexed under both
         db.execute(
             "INSERT INTO fts (rowid, title, body) VALUES (?, ?, ?)",
             (rowid, clean_line(doc.title), clean_text(doc.text)),
@@ -208,7 +208,7 @@ class SearchIndex:
         feed_keys: Iterable[str] = (),
         published: datetime | float | None = None,
     ) -> None:
-        """Index an entry, replacing what was indexed for it before."""
+        """Index an entry, replacing its text and adding `feed_keys` to its feeds."""
         self.add_many([Document(entry_id, title, text, tuple(feed_keys), _timestamp(published))])
 
     def add_many(self, docs: Iterable[Document]) -> int:

@@ -415,15 +415,15 @@ class Store:
 
     # -- retention and repair ---------------------------------------------------------------
 
-    def prune(self, feed_keep_days: dict[str, int], now: datetime | None = None) -> int:
-        """Drop entries older than their feed's keep_days, unless starred; return how many.
+    def prune(self, feed_keep_days: dict[str, int], now: datetime | None = None) -> list[str]:
+        """Drop entries older than their feed's keep_days, unless starred; return their ids.
 
         Read and starred flags are user state and stay, so a story still in a feed that comes
         back after pruning is not shown as unread again.
         """
         now = now or utcnow()
         starred = self.starred_ids()
-        removed = 0
+        removed: list[str] = []
         for feed, days in feed_keep_days.items():
             cutoff = (now - timedelta(days=days)).timestamp()
             with _storage_errors(self.root), self._main.transact():
@@ -446,7 +446,7 @@ class Store:
                     self._main.delete(("entry", row[0]))
                     self._main.delete(("article", row[0]))
                     self._pages.delete(row[0])
-                    removed += 1
+                    removed.append(row[0])
                 self._bump()
         return removed
 

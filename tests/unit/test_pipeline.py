@@ -14,6 +14,7 @@ from tui_reader.feeds import fetch as fetch_module
 from tui_reader.feeds.links import canonical_url, entry_id
 from tui_reader.models import Entry, FeedResult
 from tui_reader.pipeline import reextract, run_update, update
+from tui_reader.search import Document
 from tui_reader.store import Store
 
 MakeConfig = Callable[..., Config]
@@ -388,6 +389,46 @@ async def test_retention_prunes_old_entries_at_the_end(
                  executor=counting_executor)  # fmt: skip
     assert not store.has_entry("viejo")
     assert len(store.rows(feed.url)) == 5
+
+
+async def test_pruned_entries_leave_the_search_index(
+    feedserver: FeedServer,
+    store: Store,
+    make_config: MakeConfig,
+    counting_executor: CountingExecutor,
+) -> None:
+    from tui_reader.search import SearchIndex
+
+    feed = serve_wordpress(feedserver)
+    old = Entry(id="viejo", url="https://x.example/viejo", title="Arqueología", feeds=(feed.url,),
+                published=datetime.now(UTC) - timedelta(days=30))  # fmt: skip
+    store.add_entries(feed.url, [old], {})
+    with SearchIndex.for_data_dir(store.data_dir) as index:
+        index.add_many([Document("viejo", old.title, "", (feed.url,), 0.0)])
+    await update(make_config([FeedConfig(url=feed.url, keep_days=7)]), store,
+                 executor=counting_executor)  # fmt: skip
+    with SearchIndex.for_data_dir(store.data_dir) as index:
+        assert index.search("arqueologia") == []
+
+
+async def test_a_story_of_two_feeds_is_found_under_each(
+    feedserver: FeedServer,
+    store: Store,
+    make_config: MakeConfig,
+    counting_executor: CountingExecutor,
+) -> None:
+    from tui_reader.search import SearchIndex
+
+    feed_a, feed_b = serve_aggregators(feedserver)
+    await update(make_config([feed_a, feed_b]), store, executor=counting_executor)
+    shared = set(r.id for r in store.rows(feed_a.url)) & set(r.id for r in store.rows(feed_b.url))
+    assert shared
+    entry = store.entry(shared.pop())
+    assert entry is not None
+    word = max(entry.title.split(), key=len)
+    with SearchIndex.for_data_dir(store.data_dir) as index:
+        for feed in (feed_a, feed_b):
+            assert entry.id in [hit.entry_id for hit in index.search(word, feed=feed.url)]
 
 
 def test_run_update_with_the_real_process_pool(

@@ -82,7 +82,7 @@ def test_user_state_survives_retention_and_cache_clear(store: Store) -> None:
     store.put_raw("id00003", "<html></html>", "page")
     removed = store.prune({feed: 30}, now=NOW)
     store.clear_page_cache()
-    assert removed == 1, "the old unstarred entry goes; the old starred one stays"
+    assert removed == ["id00001"], "the old unstarred entry goes; the old starred one stays"
     assert store.entry("id00001") is None
     assert store.entry("id00002") is not None
     assert {r.id for r in store.rows(feed)} == {"id00002", "id00003"}
