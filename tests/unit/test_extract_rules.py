@@ -8,6 +8,7 @@ import re
 import pytest
 
 from tui_reader.extract import Rules, SiteStats, load_rules, update_site_stats
+from tui_reader.extract.repetition import is_repeated
 from tui_reader.extract.selectors import SelectorError, to_xpath
 from tui_reader.models import Article, Block
 
@@ -107,6 +108,18 @@ def test_site_stats_update_is_pure_and_small() -> None:
     assert list(s2.counts.values()) == [2]
     assert pickle.loads(pickle.dumps(s2)) == s2
     assert SiteStats().articles == 0
+
+
+def test_site_stats_count_the_blocks_the_configured_limits_allow() -> None:
+    """Counting and matching use the same `rules.repetition` limits (the defaults without one)."""
+    text = "Un bloque corto de texto repetido"  # 33 characters
+    art = Article(url="u", blocks=(Block("paragraph", text),))
+    long_only = load_rules({"repetition": {"min_chars": 40, "min_articles": 1}}).repetition
+    assert update_site_stats(None, art).counts
+    assert not update_site_stats(None, art, long_only).counts
+    short_ok = load_rules({"repetition": {"min_chars": 5, "min_articles": 1}}).repetition
+    stats = update_site_stats(None, art, short_ok)
+    assert is_repeated(stats, text, short_ok) and not is_repeated(stats, text, long_only)
 
 
 def test_user_promos_and_sources_extend_the_shipped_tables() -> None:

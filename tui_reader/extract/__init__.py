@@ -5,7 +5,8 @@ Public API:
 - `load_rules(user)` -> `Rules`: the shipped `config/boilerplate.toml` extended by the user's
   `[extract]` table.
 - `extract_article(html, url, rules=..., site_stats=..., source=...)` -> `Article`: never raises.
-- `SiteStats` / `update_site_stats(stats, article)`: per-site repetition counts (layer c).
+- `SiteStats` / `update_site_stats(stats, article, rules.repetition)`: per-site repetition
+  counts (layer c).
 
 This module stays light: trafilatura and lxml are imported only when an article is extracted.
 """

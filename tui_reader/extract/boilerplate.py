@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import islice, pairwise
 from typing import Any
-from urllib.parse import urlsplit
 
 from lxml import etree
 
@@ -23,6 +22,7 @@ from tui_reader.extract.compiled import Compiled
 from tui_reader.extract.convert import BlockWalker, RawBlock
 from tui_reader.extract.repetition import SiteStats, is_repeated
 from tui_reader.extract.rules import Rules
+from tui_reader.feeds.links import site_of
 from tui_reader.models import Removal
 
 MAX_BOX_CHARS = 4000  # a selector never removes more text than this (guards the article itself)
@@ -36,13 +36,13 @@ _PROTECTED = frozenset({"html", "body", "main", "article"})
 # "/descendant::x" selects the same nodes as "//x" with a cheaper walk in libxml2.
 # Captions are kept for WordPress markup only (wp-caption, wp-block-image, wp-element-caption):
 # there they are the author's text; elsewhere figcaptions are mostly agency photo credits.
-_FIGCAPTIONS = etree.XPath(
+_WP_FIGCAPTIONS = (
     "/descendant::figcaption[contains(@class, 'wp-') or ancestor::figure[contains(@class, 'wp-')]]"
 )
+_FIGCAPTIONS = etree.XPath(_WP_FIGCAPTIONS)
 _CAPTIONS = etree.XPath(
-    "/descendant::figcaption"
-    "[contains(@class, 'wp-') or ancestor::figure[contains(@class, 'wp-')]]"
-    " | /descendant::*[contains(concat(' ', normalize-space(@class), ' '), ' wp-caption-text ')]"
+    _WP_FIGCAPTIONS
+    + " | /descendant::*[contains(concat(' ', normalize-space(@class), ' '), ' wp-caption-text ')]"
 )
 _CANONICAL_LINKS = etree.XPath(
     "/descendant::link[@rel='canonical'][@href] | /descendant::meta[@property='og:url']"
@@ -59,7 +59,7 @@ def _text_of(el: Any) -> str:
     return clean_line(" ".join(el.itertext()))
 
 
-def _drop(el: Any) -> None:
+def drop_element(el: Any) -> None:
     """Remove `el` from the tree, keeping its tail text in place."""
     parent = el.getparent()
     if parent is None:
@@ -99,7 +99,6 @@ class PreInfo:
 # A literal prefix keeps these regexes fast; one pass each for both quote styles.
 _CLASS_ATTR = re.compile(r"""class\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _ID_ATTR = re.compile(r""" id\s*=\s*(?:"([^"]*)"|'([^']*)')""")
-_XPATH_LITERALS = re.compile(r"'([^']+)'|\"([^\"]+)\"")
 
 
 def _present_tokens(html: str, attr: re.Pattern[str]) -> set[str]:
@@ -122,13 +121,6 @@ def _carriers(root: Any, classes: frozenset[str], ids: frozenset[str]) -> list[A
         for el in _WITH_CLASS_OR_ID(root)
         if el.get("id") in ids or not classes.isdisjoint((el.get("class") or "").split())
     ]
-
-
-@lru_cache(maxsize=512)
-def _needles(xpath: str) -> tuple[str, ...]:
-    """String literals of an XPath selector: it can only match if one occurs in the source."""
-    found = [(a or b).strip() for a, b in _XPATH_LITERALS.findall(xpath)]
-    return tuple(f for f in found if len(f) >= 3)
 
 
 def _selector_hits(
@@ -157,8 +149,7 @@ def _selector_hits(
             if sel is not None:
                 hits.append((el, sel))
                 seen.add(el)
-    for sel, xp in comp.xpaths:
-        needles = _needles(xp.path)
+    for sel, xp, needles in comp.xpaths:
         if needles and not any(n in html for n in needles):
             continue
         try:
@@ -178,7 +169,6 @@ def preclean(
     comp: Compiled,
     removed: list[Removal],
     *,
-    captions: bool,
     url: str = "",
 ) -> PreInfo:
     """Apply selector rules and repairs to the page tree, in place."""
@@ -203,13 +193,13 @@ def preclean(
         text = _text_of(el)
         if len(text) > MAX_BOX_CHARS:
             continue
-        _drop(el)
+        drop_element(el)
         dropped.add(el)
         if text:
             removed.append(Removal(f"selector:{sel}", text[:300]))
     if "blockquote" in html:
         _repair_quotes(root)
-    if captions and ("figcaption" in html or "wp-caption-text" in info.classes):
+    if "figcaption" in html or "wp-caption-text" in info.classes:
         _captions_to_paragraphs(root, info)
     return info
 
@@ -364,11 +354,11 @@ def _captions_to_paragraphs(root: Any, info: PreInfo) -> None:
 
 
 def _host(url: str) -> str:
+    """The URL's host without "www.", or "" (also for a malformed URL)."""
     try:
-        host = urlsplit(url).hostname or ""
+        return site_of(url)
     except ValueError:
         return ""
-    return host[4:] if host.startswith("www.") else host
 
 
 def _site_key(host: str) -> str:
@@ -418,10 +408,10 @@ def _label_words(text: str) -> int:
 
 def _is_social(href: str, comp: Compiled) -> bool:
     host = _host(href)
-    if host in comp.social_hosts or any(host.endswith("." + h) for h in comp.social_hosts):
+    if host in comp.social_hosts or host.endswith(comp.social_suffixes):
         return True
     low = href.lower()
-    return any(p.lower() in low for p in comp.share_paths)
+    return any(p in low for p in comp.share_paths)
 
 
 _LEADING_SYMBOLS = re.compile(r"^[\W_]+")
@@ -471,10 +461,17 @@ def _marker_rule(block: RawBlock, ctx: BlockContext) -> tuple[str, bool] | None:
     return None
 
 
+@lru_cache(maxsize=1024)
+def _phrase_pattern(phrase: str) -> re.Pattern[str] | None:
+    """`phrase` matched case-insensitively, with any whitespace between its words."""
+    words = [re.escape(w) for w in phrase.split()]
+    return re.compile(r"\s*".join(words), re.IGNORECASE) if words else None
+
+
 def _phrase_end(line: str, phrase: str, folded_end: int) -> int:
     """Where `phrase` (matched case-insensitively at the start of `line`) ends in `line`."""
-    words = [re.escape(w) for w in phrase.split()]
-    m = re.match(r"\s*".join(words), line, re.IGNORECASE) if words else None
+    pattern = _phrase_pattern(phrase)
+    m = pattern.match(line) if pattern is not None else None
     return m.end() if m else min(folded_end, len(line))
 
 
@@ -502,7 +499,6 @@ def filter_blocks(
     page_site = _site_key(page_host) if page_host else ""
     headings = {fold(b.text).strip(" .0123456789") for b in blocks if b.kind == "heading"}
     title_key = fold(ctx.title) if ctx.title else ""
-    rep = ctx.rules.repetition
     n = len(blocks)
     keep: list[RawBlock] = []
     drop_next_links = False  # after a bare "Related articles" label: its list of links
@@ -583,14 +579,7 @@ def filter_blocks(
             rule is None
             and ctx.stats is not None
             and block.kind not in ("code", "quote")
-            and is_repeated(
-                ctx.stats,
-                block.text,
-                min_articles=rep.min_articles,
-                min_share=rep.min_share,
-                min_chars=rep.min_chars,
-                max_chars=rep.max_chars,
-            )
+            and is_repeated(ctx.stats, block.text, ctx.rules.repetition)
         ):
             rule = "repeated"
         if rule is None and block.kind != "heading" and len(folded) >= 20:

@@ -8,8 +8,6 @@ import unicodedata
 from tui_reader import sanitize
 
 _LINE_SEPS = re.compile("[\r\u2028\u2029\x0b\x0c\x85]")
-_SPACES = re.compile(r"[^\S\n]+")
-_BLANK_LINES = re.compile(r" *\n[\n ]*")
 
 
 def strip_controls(text: str) -> str:
@@ -29,12 +27,6 @@ def strip_controls(text: str) -> str:
 def clean_line(text: str) -> str:
     """One line: controls removed, all whitespace (newlines too) collapsed to single spaces."""
     return " ".join(strip_controls(text).split())
-
-
-def clean_text(text: str) -> str:
-    """Several lines: controls removed, spaces collapsed, no blank or padded lines."""
-    text = _SPACES.sub(" ", strip_controls(text))
-    return _BLANK_LINES.sub("\n", text).strip()
 
 
 _SPACE = re.compile(r"\s")  # the characters of str.isspace()

@@ -15,6 +15,7 @@ from tui_reader.extract.selectors import SelectorError, to_xpath
 
 _SIMPLE_CLASS = re.compile(r"^\.(-?[_A-Za-z][\w-]*)$")
 _SIMPLE_ID = re.compile(r"^#(-?[_A-Za-z][\w-]*)$")
+_XPATH_LITERALS = re.compile(r"'([^']+)'|\"([^\"]+)\"")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,15 +48,11 @@ def _matcher(
     table: PhraseTable, extra: tuple[str, ...] = (), anchored: bool = True
 ) -> PhraseMatcher:
     origin: dict[str, tuple[str, str]] = {}
-    for lang, phrases in table:
-        for phrase in phrases:
-            key = fold(phrase).rstrip(":").strip()
-            if key:
-                origin.setdefault(key, (lang, phrase.rstrip(":").strip()))
-    for phrase in extra:
+    tagged = [(lang, p) for lang, phrases in table for p in phrases] + [("site", p) for p in extra]
+    for lang, phrase in tagged:
         key = fold(phrase).rstrip(":").strip()
         if key:
-            origin.setdefault(key, ("site", phrase.rstrip(":").strip()))
+            origin.setdefault(key, (lang, phrase.rstrip(":").strip()))
     if not origin:
         return PhraseMatcher(None, origin)
     alternation = "|".join(re.escape(k) for k in sorted(origin, key=len, reverse=True))
@@ -72,11 +69,18 @@ class Compiled:
     sources: PhraseMatcher
     social_names: re.Pattern[str] | None
     social_hosts: frozenset[str]
-    share_paths: tuple[str, ...]
+    social_suffixes: tuple[str, ...]  # "." + each social host: its subdomains
+    share_paths: tuple[str, ...]  # lowercased
     class_selectors: dict[str, str]  # class token -> selector as written
     id_selectors: dict[str, str]
-    xpaths: tuple[tuple[str, Any], ...]  # (selector as written, compiled XPath)
-    xpath_union: Any  # one compiled XPath of every non-trivial selector, or None
+    # (selector as written, compiled XPath, needles: string literals of the XPath)
+    xpaths: tuple[tuple[str, Any, tuple[str, ...]], ...]
+
+
+def _needles(xpath: str) -> tuple[str, ...]:
+    """String literals of an XPath selector: it can only match if one occurs in the source."""
+    found = [(a or b).strip() for a, b in _XPATH_LITERALS.findall(xpath)]
+    return tuple(f for f in found if len(f) >= 3)
 
 
 @lru_cache(maxsize=16)
@@ -84,7 +88,7 @@ def compile_rules(rules: Rules, site: SiteRules | None = None) -> Compiled:
     selectors = rules.selectors + (site.selectors if site else ())
     classes: dict[str, str] = {}
     ids: dict[str, str] = {}
-    xpaths: list[tuple[str, Any]] = []
+    xpaths: list[tuple[str, Any, tuple[str, ...]]] = []
     for sel in selectors:
         m = _SIMPLE_CLASS.match(sel.strip())
         if m:
@@ -95,15 +99,10 @@ def compile_rules(rules: Rules, site: SiteRules | None = None) -> Compiled:
             ids.setdefault(m.group(1), sel)
             continue
         try:
-            xpaths.append((sel, etree.XPath(to_xpath(sel))))
+            path = to_xpath(sel)
+            xpaths.append((sel, etree.XPath(path), _needles(path)))
         except (SelectorError, etree.XPathError):
             continue
-    union = None
-    if xpaths:
-        try:
-            union = etree.XPath(" | ".join(f"({x.path})" for _, x in xpaths))
-        except etree.XPathError:
-            union = None
     names = sorted({fold(n) for n in rules.social_names if n.strip()}, key=len, reverse=True)
     social = (
         re.compile(r"(?<!\w)(" + "|".join(re.escape(n) for n in names) + r")(?!\w)")
@@ -118,9 +117,9 @@ def compile_rules(rules: Rules, site: SiteRules | None = None) -> Compiled:
         sources=_matcher(rules.sources),
         social_names=social,
         social_hosts=frozenset(rules.social_hosts),
-        share_paths=tuple(rules.share_paths),
+        social_suffixes=tuple("." + h for h in rules.social_hosts),
+        share_paths=tuple(p.lower() for p in rules.share_paths),
         class_selectors=classes,
         id_selectors=ids,
         xpaths=tuple(xpaths),
-        xpath_union=union,
     )

@@ -95,7 +95,6 @@ _ROLE: dict[str, str] = {
     "address": "p",
 }
 
-_DASHES = "—–―-~"
 _ATTRIBUTION = re.compile(r"^\s*[—–―~-]{1,2}\s*\S")
 
 
@@ -321,13 +320,9 @@ class BlockWalker:
                 tb.newline()
                 return
             if role == "a":
-                href = el.get("target") if el.tag == "ref" else el.get("href")
-                if href is not None:
-                    tb.open_link(href)
-                    _inline(el, tb)
-                    tb.close_link()
-                    return
-            _inline(el, tb)
+                _inline_link(el, tb)
+            else:
+                _inline(el, tb)
             return
         self._flush()
         if role == "box":
@@ -385,15 +380,9 @@ class BlockWalker:
             elif role == "br":
                 tb.newline()
             elif role == "a":
-                href = child.get("target") if child.tag == "ref" else child.get("href")
                 if i and tb.last_char().isalnum():
                     tb.sep_pending = True
-                if href is not None:
-                    tb.open_link(href)
-                    _inline(child, tb)
-                    tb.close_link()
-                else:
-                    _inline(child, tb)
+                _inline_link(child, tb)
             elif role in ("p", "box"):
                 tb.add(" ")
                 _inline(child, tb)

@@ -22,6 +22,7 @@ from tui_reader.extract.boilerplate import (
     BlockContext,
     PreInfo,
     dedupe_removed,
+    drop_element,
     filter_blocks,
     preclean,
 )
@@ -41,8 +42,6 @@ from tui_reader.models import Article, Block, Link, LinkRef, Removal
 LOG = logging.getLogger(__name__)
 
 MAX_INPUT_CHARS = 6_000_000  # pages beyond this are cut (a news article is far smaller)
-KEEP_CAPTIONS = True
-FAST = True
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)""", re.I)
 _DATE_META = (
     "article:published_time",
@@ -179,6 +178,7 @@ _LANGUAGE_METAS = etree.XPath(
 )
 _NAMED_METAS = etree.XPath("/descendant::meta[@property or @name or @itemprop]")
 _JSON_LD = etree.XPath("/descendant::script[@type='application/ld+json']")
+_JSON_LD_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]{8,40})"')
 _TIMES = etree.XPath("/descendant::time[@datetime]")
 _BASES = etree.XPath("/descendant::base[@href]")
 _H1S = etree.XPath("/descendant::h1")
@@ -243,7 +243,7 @@ def _precise_date(root: Any) -> datetime | None:
             if dt is not None:
                 return dt
     for script in _JSON_LD(root)[:5]:
-        m = re.search(r'"datePublished"\s*:\s*"([^"]{8,40})"', script.text or "")
+        m = _JSON_LD_DATE.search(script.text or "")
         if m:
             dt = _parse_dt(m.group(1))
             if dt is not None:
@@ -361,16 +361,7 @@ def _shrink(root: Any) -> None:
     etree.strip_elements(root, "style", "noscript", "svg", "template", with_tail=False)
     for script in list(root.iter("script")):
         if script.get("type") != "application/ld+json":
-            parent = script.getparent()
-            if parent is not None:
-                tail = script.tail
-                if tail and tail.strip():
-                    prev = script.getprevious()
-                    if prev is not None:
-                        prev.tail = (prev.tail or "") + tail
-                    else:
-                        parent.text = (parent.text or "") + tail
-                parent.remove(script)
+            drop_element(script)
 
 
 def _container(root: Any) -> Any:
@@ -435,7 +426,7 @@ def _trafilatura(root: Any) -> Any:
         include_formatting=True,
         include_tables=True,
         include_images=False,
-        fast=FAST,
+        fast=True,
         with_metadata=False,
         output_format="xml",
     )
@@ -540,7 +531,7 @@ def run(
     comp = compile_rules(rules, rules.site(host))
     removed: list[Removal] = []
     _shrink(root)
-    pre = preclean(root, text, comp, removed, captions=KEEP_CAPTIONS, url=url)
+    pre = preclean(root, text, comp, removed, url=url)
     etree.strip_elements(root, etree.Comment, with_tail=False)
     declared = _declared_language(root) if source == "page" else ""
 

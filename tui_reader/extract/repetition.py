@@ -10,11 +10,11 @@ import hashlib
 from dataclasses import dataclass, field
 
 from tui_reader.extract.clean import fold
+from tui_reader.extract.rules import RepetitionRules
 from tui_reader.models import Article
 
 MAX_KEYS = 4000  # bound on the number of hashes kept per site
-MIN_CHARS = 12
-MAX_CHARS = 300
+_DEFAULTS = RepetitionRules()
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,9 +24,6 @@ class SiteStats:
     articles: int = 0
     counts: dict[int, int] = field(default_factory=dict)
 
-    def count(self, text: str) -> int:
-        return self.counts.get(block_key(text), 0)
-
 
 def block_key(text: str) -> int:
     """A stable 64-bit key of a block's normalised text."""
@@ -34,20 +31,25 @@ def block_key(text: str) -> int:
     return int.from_bytes(digest, "big")
 
 
-def _eligible(text: str, min_chars: int = MIN_CHARS, max_chars: int = MAX_CHARS) -> bool:
-    n = len(text)
-    return min_chars <= n <= max_chars
+def _eligible(text: str, rep: RepetitionRules) -> bool:
+    return rep.min_chars <= len(text) <= rep.max_chars
 
 
-def update_site_stats(stats: SiteStats | None, article: Article) -> SiteStats:
-    """The stats with one more article counted (a new value; `stats` is not changed)."""
+def update_site_stats(
+    stats: SiteStats | None, article: Article, rep: RepetitionRules | None = None
+) -> SiteStats:
+    """The stats with one more article counted (a new value; `stats` is not changed).
+
+    `rep`: the repetition rules the extraction uses (`rules.repetition`); None: the defaults.
+    """
     stats = stats or SiteStats()
+    rep = rep if rep is not None else _DEFAULTS
     keys: set[int] = set()
     for block in article.blocks:
-        if block.kind != "code" and _eligible(block.text):
+        if block.kind != "code" and _eligible(block.text, rep):
             keys.add(block_key(block.text))
     for removal in article.removed:
-        if removal.rule == "repeated" and _eligible(removal.text):
+        if removal.rule == "repeated" and _eligible(removal.text, rep):
             keys.add(block_key(removal.text))
     counts = dict(stats.counts)
     for key in keys:
@@ -59,16 +61,8 @@ def update_site_stats(stats: SiteStats | None, article: Article) -> SiteStats:
     return SiteStats(articles=stats.articles + 1, counts=counts)
 
 
-def is_repeated(
-    stats: SiteStats | None,
-    text: str,
-    *,
-    min_articles: int = 3,
-    min_share: float = 0.3,
-    min_chars: int = MIN_CHARS,
-    max_chars: int = MAX_CHARS,
-) -> bool:
-    if stats is None or stats.articles < min_articles or not _eligible(text, min_chars, max_chars):
+def is_repeated(stats: SiteStats | None, text: str, rep: RepetitionRules) -> bool:
+    if stats is None or stats.articles < rep.min_articles or not _eligible(text, rep):
         return False
     seen = stats.counts.get(block_key(text), 0)
-    return seen >= min_articles and seen >= min_share * stats.articles
+    return seen >= rep.min_articles and seen >= rep.min_share * stats.articles

@@ -188,12 +188,9 @@ def _sites(value: Any, key: str) -> tuple[SiteRules, ...]:
     return tuple(out)
 
 
+_PHRASE_TABLES = ("markers", "footers", "follow", "promos", "sources")
 _KNOWN = (
-    "markers",
-    "footers",
-    "follow",
-    "promos",
-    "sources",
+    *_PHRASE_TABLES,
     "social",
     "selectors",
     "repetition",
@@ -205,21 +202,12 @@ def _apply(rules: Rules, table: Mapping[str, Any], prefix: str = "") -> Rules:
     """Extend `rules` with one config table (the shipped file or the user's `[extract]`)."""
     if not isinstance(table, Mapping):
         raise ValueError("extract: expected a table")
-    markers, footers, follow = rules.markers, rules.footers, rules.follow
-    promos, sources = rules.promos, rules.sources
+    tables: dict[str, PhraseTable] = {name: getattr(rules, name) for name in _PHRASE_TABLES}
     names, hosts, paths = rules.social_names, rules.social_hosts, rules.share_paths
     selectors, sites, repetition = rules.selectors, rules.sites, rules.repetition
     for key, value in table.items():
-        if key == "markers":
-            markers = _merge_tables(markers, _phrase_table(value, prefix + key))
-        elif key == "footers":
-            footers = _merge_tables(footers, _phrase_table(value, prefix + key))
-        elif key == "follow":
-            follow = _merge_tables(follow, _phrase_table(value, prefix + key))
-        elif key == "promos":
-            promos = _merge_tables(promos, _phrase_table(value, prefix + key))
-        elif key == "sources":
-            sources = _merge_tables(sources, _phrase_table(value, prefix + key))
+        if key in tables:
+            tables[key] = _merge_tables(tables[key], _phrase_table(value, prefix + key))
         elif key == "social":
             if not isinstance(value, Mapping):
                 raise _bad(prefix + key, "a table with names, hosts, share_paths")
@@ -242,11 +230,11 @@ def _apply(rules: Rules, table: Mapping[str, Any], prefix: str = "") -> Rules:
         else:
             raise _bad(prefix + key, "one of " + ", ".join(_KNOWN))
     return Rules(
-        markers=markers,
-        footers=footers,
-        follow=follow,
-        promos=promos,
-        sources=sources,
+        markers=tables["markers"],
+        footers=tables["footers"],
+        follow=tables["follow"],
+        promos=tables["promos"],
+        sources=tables["sources"],
         social_names=names,
         social_hosts=hosts,
         share_paths=paths,
