@@ -192,11 +192,12 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(path, "(syntax)", f"valid TOML ({exc})") from None
 
 
-def _merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+def merge_tables(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    """`base` with `over` laid on top, table by table (neither is changed)."""
     merged = dict(base)
     for key, value in over.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = _merge(merged[key], value)
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = merge_tables(merged[key], value)
         else:
             merged[key] = value
     return merged
@@ -407,7 +408,7 @@ def load_config(path: Path | str | None = None) -> Config:
     if explicit or user_file.exists():
         user = _read_toml(user_file)
         _build(user, user_file)  # errors name the user's file, not the merged result
-        data = _merge(data, user)
+        data = merge_tables(data, user)
         source = user_file
     config = _build(data, source or defaults_file)
     default_feeds = () if "feeds" in data else load_default_feeds()

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any, Literal, TypeVar
 from urllib.parse import urlsplit
 
-from tui_reader.config import Config, FeedConfig
+from tui_reader.config import Config, FeedConfig, merge_tables
 from tui_reader.feeds.fetch import (
     PAGE_ACCEPT,
     Fetcher,
@@ -40,7 +40,13 @@ from tui_reader.filters import Killfile
 from tui_reader.models import Article, Entry, FeedResult, FeedState, FetchSummary, utcnow
 from tui_reader.sanitize import clean_line
 from tui_reader.search import Document, SearchIndex, SearchIndexError
-from tui_reader.services import apply_pending_state, effective_feeds, find_feeds, keep_days_by_feed
+from tui_reader.services import (
+    apply_pending_state,
+    effective_feeds,
+    find_feeds,
+    keep_days,
+    keep_days_by_feed,
+)
 from tui_reader.store import Store, StoreError
 
 LOG = logging.getLogger(__name__)
@@ -105,43 +111,28 @@ def make_executor(config: Config) -> Executor:
 
 
 class _Extraction:
-    """The extraction package's entry points, loaded lazily; absent while it is being written."""
+    """The extraction package's rules and stats, imported when first needed (not at start-up)."""
 
     def __init__(self, config: Config) -> None:
         self.config = config
-        self.available = True
         self._rules: dict[int, Any] = {}
-        try:
-            from tui_reader.extract import load_rules, update_site_stats  # noqa: F401
-        except ImportError as exc:
-            LOG.warning("extraction unavailable (%s); storing entries without articles", exc)
-            self.available = False
 
     def rules(self, feed: FeedConfig | None) -> Any:
         from tui_reader.extract import load_rules
 
         table: Mapping[str, Any] = self.config.extract
         if feed is not None and feed.extract:
-            table = _merge(dict(self.config.extract), feed.extract)
+            table = merge_tables(self.config.extract, feed.extract)
         key = id(feed.extract) if feed is not None and feed.extract else 0
         if key not in self._rules:
             self._rules[key] = load_rules(table)
         return self._rules[key]
 
-    def update_stats(self, stats: Any, article: Article) -> Any:
+    def update_stats(self, stats: Any, article: Article, rules: Any) -> Any:
+        """Count the article's blocks under the same repetition rules that extracted it."""
         from tui_reader.extract import update_site_stats
 
-        return update_site_stats(stats, article)
-
-
-def _merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
-    merged = dict(base)
-    for key, value in over.items():
-        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
-            merged[key] = _merge(dict(merged[key]), value)
-        else:
-            merged[key] = value
-    return merged
+        return update_site_stats(stats, article, rules.repetition)
 
 
 # -- one run -------------------------------------------------------------------------------------
@@ -229,7 +220,7 @@ class _Run:
     def has_full_article(self, eid: str) -> bool:
         """A page or whole feed article exists: it is never fetched or extracted again."""
         if eid not in self.full:
-            article = self.store.article(eid) if self.store.has_article(eid) else None
+            article = self.store.article(eid)
             self.full[eid] = article is not None and article.source != "summary"
         return self.full[eid]
 
@@ -262,8 +253,6 @@ class _Run:
         """Extract once per run per entry; returns the article and whether this call made it."""
         if self.extraction is None:
             self.extraction = _Extraction(self.config)
-        if not self.extraction.available:
-            return None, False
         pending = self.extractions.get((eid, source))
         if pending is not None:
             return await pending, False
@@ -277,7 +266,9 @@ class _Run:
                 _extract_job, html, url, rules, self.site_stats(site), source, language
             )
             if article is not None and article.blocks:
-                self.stats[site] = self.extraction.update_stats(self.stats.get(site), article)
+                self.stats[site] = self.extraction.update_stats(
+                    self.stats.get(site), article, rules
+                )
                 self.dirty_stats.add(site)
             elif article is not None:
                 article = None  # nothing extracted: keep the entry's summary, try again later
@@ -453,9 +444,6 @@ class _Run:
         self.titles.setdefault(key, (eid, published))
         return None
 
-    def keep_days(self, feed: FeedConfig) -> int:
-        return feed.keep_days or self.config.storage.keep_days
-
     async def update_feed(self, feed: FeedConfig) -> FeedResult:
         try:
             assert self.feed_slots is not None
@@ -528,7 +516,7 @@ class _Run:
         validators = res.info
         del res  # the feed's bytes, while its pages are fetched
 
-        cutoff = now - timedelta(days=self.keep_days(feed))
+        cutoff = now - timedelta(days=keep_days(self.config, feed))
         mode = self.mode(feed)
         stories = await asyncio.gather(
             *(
@@ -742,8 +730,6 @@ def reextract(
     else:
         chosen = all_feeds
     extraction = _Extraction(config)
-    if not extraction.available:
-        return 0
     by_url = {f.url: f for f in [*all_feeds, *chosen]}
     ids: dict[str, None] = {}
     for f in chosen:
@@ -767,6 +753,7 @@ def _reextract(
     pool: Executor,
 ) -> int:
     jobs = []
+    stats_by_site: dict[str, Any] = {}
     for eid in ids:
         raw = store.raw(eid)
         entry = store.entry(eid)
@@ -775,7 +762,10 @@ def _reextract(
         source: ExtractSource = "feed" if raw[0] == "feed" else "page"
         feed = next((by_url[f] for f in entry.feeds if f in by_url), None)
         rules = extraction.rules(feed)
-        stats = store.site_stats(site_of(entry.url))
+        site = site_of(entry.url)
+        if site not in stats_by_site:
+            stats_by_site[site] = store.site_stats(site)
+        stats = stats_by_site[site]
         jobs.append(
             (entry, source, pool.submit(_extract_job, raw[1], entry.url, rules, stats, source))
         )
@@ -789,9 +779,10 @@ def _reextract(
             continue
         if not article.blocks:
             continue
-        old = store.article(entry.id)
-        if source == "feed" and old is not None and old.source == "summary":
-            article = replace(article, source="summary")
+        if source == "feed":
+            old = store.article(entry.id)
+            if old is not None and old.source == "summary":
+                article = replace(article, source="summary")
         entries, articles = by_feed.setdefault(entry.feeds[0], ([], {}))
         entries.append(replace(entry, has_article=True))
         articles[entry.id] = article

@@ -49,8 +49,13 @@ def find_feeds(feeds: list[FeedConfig], name_or_url: str) -> list[FeedConfig]:
     ]
 
 
+def keep_days(config: Config, feed: FeedConfig) -> int:
+    """How long a feed's entries are kept: its own setting, else the store's."""
+    return feed.keep_days or config.storage.keep_days
+
+
 def keep_days_by_feed(config: Config, feeds: list[FeedConfig]) -> dict[str, int]:
-    return {f.url: f.keep_days or config.storage.keep_days for f in feeds}
+    return {f.url: keep_days(config, f) for f in feeds}
 
 
 PENDING_STATE = "newsboat_pending_state"
