@@ -202,8 +202,7 @@ class Entry:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Entry:
-        known = {f.name for f in fields(cls)}
-        values = {k: v for k, v in data.items() if k in known}
+        values = {k: v for k, v in data.items() if k in _ENTRY_FIELD_SET}
         values["feeds"] = tuple(values.get("feeds", ()))
         values["via"] = tuple(values.get("via", ()))
         values["published"] = datetime.fromtimestamp(data["published"], UTC)
@@ -212,6 +211,7 @@ class Entry:
 
 
 _ENTRY_FIELDS = tuple(f.name for f in fields(Entry))
+_ENTRY_FIELD_SET = frozenset(_ENTRY_FIELDS)
 
 
 @dataclass(frozen=True, slots=True)

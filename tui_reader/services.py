@@ -29,7 +29,7 @@ def feed_to_dict(feed: FeedConfig) -> dict[str, Any]:
 
 def effective_feeds(config: Config, store: Store) -> list[FeedConfig]:
     """The config's [[feeds]], then the store's subscriptions (seeded once from the defaults)."""
-    if not config.feeds and config.default_feeds:
+    if not config.feeds and config.default_feeds and not store.is_seeded():
         store.seed_subscriptions([feed_to_dict(f) for f in config.default_feeds])
     feeds = list(config.feeds)
     seen = {f.url for f in feeds}

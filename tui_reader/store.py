@@ -219,6 +219,10 @@ class Store:
         with _storage_errors(self.root):
             self._user.set("subscriptions", subs)
 
+    def is_seeded(self) -> bool:
+        """Whether the default feeds were subscribed once already (a read, no transaction)."""
+        return bool(self._user.get("seeded"))
+
     def seed_subscriptions(self, subs: list[dict[str, Any]]) -> bool:
         """Subscribe a new store to the default feeds, once: never again after a removal."""
         with self._user.transact():

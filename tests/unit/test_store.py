@@ -27,12 +27,6 @@ def make_entry(i: int, feed: str = "https://a.example/feed", days_old: float = 0
     )
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Store:
-    with Store(tmp_path / "data", tmp_path / "cache") as s:
-        yield s
-
-
 def test_rows_are_newest_first_and_carry_no_body(store: Store) -> None:
     entries = [make_entry(i) for i in range(5)]
     article = Article(
