@@ -41,6 +41,7 @@ from tui_reader.models import Article, Entry, FeedResult, FeedState, FetchSummar
 from tui_reader.sanitize import clean_line
 from tui_reader.search import Document, SearchIndex, SearchIndexError
 from tui_reader.services import (
+    PENDING_STATE,
     apply_pending_state,
     effective_feeds,
     find_feeds,
@@ -181,6 +182,8 @@ class _Run:
     extraction: _Extraction | None = None
     killfile: Killfile = field(default_factory=lambda: Killfile(()))
     indexed: set[str] = field(default_factory=set)
+    # Entries stored in this run, kept only while imported newsboat state waits for its entries.
+    stored: list[Entry] | None = None
     titles: dict[str, tuple[str, float]] = field(default_factory=dict)
     host_gates: dict[str, asyncio.Semaphore] = field(default_factory=dict)
     # The search index, open for the whole run: opening and closing it (a WAL checkpoint) for
@@ -547,6 +550,8 @@ class _Run:
         # Entries first, feed state (with its new validators) last: a crash in between refetches
         # the feed rather than losing its items behind a 304.
         new = self.store.add_entries(feed.url, list(entries.values()), articles)
+        if self.stored is not None:
+            self.stored.extend(entries.values())
         self.release(stories)
         if mark_read:
             self.store.set_read(mark_read)
@@ -659,6 +664,7 @@ async def update(
                 progress=progress,
                 killfile=Killfile(config.filters),
                 force=force,
+                stored=[] if store.user_value(PENDING_STATE) else None,
             )
             results = await asyncio.gather(*(run.update_feed(feed) for feed in feeds))
     finally:
@@ -667,7 +673,8 @@ async def update(
         if run is not None and run.own_executor and run.executor is not None:
             run.executor.shutdown(wait=True, cancel_futures=True)
     _forget_in_search(store, store.prune(keep_days_by_feed(config, feeds)))
-    apply_pending_state(store)
+    if run is not None and run.stored:
+        apply_pending_state(store, run.stored)
     return FetchSummary(tuple(results))
 
 

@@ -6,10 +6,12 @@ Textual or trafilatura.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict
 from typing import Any
 
 from tui_reader.config import Config, FeedConfig, _Checker, parse_feeds
+from tui_reader.models import Entry
 from tui_reader.store import Store, open_store
 
 
@@ -61,15 +63,19 @@ def keep_days_by_feed(config: Config, feeds: list[FeedConfig]) -> dict[str, int]
 PENDING_STATE = "newsboat_pending_state"
 
 
-def apply_pending_state(store: Store) -> int:
-    """Apply read/flagged state imported from newsboat to entries fetched since; return how many."""
+def apply_pending_state(store: Store, entries: Iterable[Entry] | None = None) -> int:
+    """Apply read/flagged state imported from newsboat to entries fetched since; return how many.
+
+    `entries`: those a fetch just stored (an import passes none: every stored entry is read).
+    """
     pending = store.user_value(PENDING_STATE)
     if not pending:
         return 0
     from tui_reader.newsboat import apply_pending, entry_url_index
 
+    candidates = store.iter_entries() if entries is None else entries
     read_ids, starred_ids, remaining = apply_pending(
-        {url: tuple(flags) for url, flags in pending.items()}, entry_url_index(store.iter_entries())
+        {url: tuple(flags) for url, flags in pending.items()}, entry_url_index(candidates)
     )
     store.set_read(read_ids)
     for entry_id in starred_ids:

@@ -431,6 +431,25 @@ async def test_a_story_of_two_feeds_is_found_under_each(
             assert entry.id in [hit.entry_id for hit in index.search(word, feed=feed.url)]
 
 
+async def test_newsboat_state_waiting_for_its_entry_is_applied_when_it_is_fetched(
+    feedserver: FeedServer,
+    store: Store,
+    make_config: MakeConfig,
+    counting_executor: CountingExecutor,
+) -> None:
+    from tui_reader.newsboat import normalise_url
+    from tui_reader.services import PENDING_STATE
+
+    feed = serve_wordpress(feedserver)
+    url = feedserver.url("/2024/05/procesador-nube/")
+    waiting = {normalise_url("https://never.example/fetched"): (True, False)}
+    store.set_user_value(PENDING_STATE, {normalise_url(url): (True, True), **waiting})
+    await update(make_config([feed]), store, fulltext=False, executor=counting_executor)
+    eid = entry_id(canonical_url(url))
+    assert eid in store.read_ids() and eid in store.starred_ids()
+    assert store.user_value(PENDING_STATE) == waiting
+
+
 def test_run_update_with_the_real_process_pool(
     feedserver: FeedServer, store: Store, make_config: MakeConfig
 ) -> None:
