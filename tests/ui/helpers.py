@@ -1,4 +1,4 @@
-"""Waiting for the reader's workers and store writes in Pilot tests."""
+"""Waiting for the reader's workers and store writes in Pilot tests, and small accessors."""
 
 from __future__ import annotations
 
@@ -11,6 +11,9 @@ from tui_reader.demo.sample import sample_entries
 from tui_reader.search import Document, SearchIndex
 from tui_reader.ui.app import ReaderApp
 
+WIDE = (120, 40)
+NARROW = (80, 24)
+
 
 async def settle(pilot: Pilot[int], rounds: int = 3) -> None:
     """Let workers finish, their messages arrive and the writes thread drain."""
@@ -22,8 +25,30 @@ async def settle(pilot: Pilot[int], rounds: int = 3) -> None:
     await asyncio.to_thread(app._writer.submit(lambda: None).result)
 
 
+async def run_command(pilot: Pilot[int], text: str, wait: float = 0.5) -> None:
+    """Open the command palette, type `text`, wait for its matches, and run the first."""
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    await pilot.press(*text)
+    await asyncio.sleep(wait)
+    await pilot.pause()
+    await pilot.press("enter")
+
+
 def titles(app: ReaderApp) -> list[str]:
     return [row[2] for row in app.entry_list.rows]
+
+
+def ids(app: ReaderApp) -> list[str]:
+    return [row[0] for row in app.entry_list.rows]
+
+
+def header(app: ReaderApp) -> str:
+    return str(app.query_one("#title").render())
+
+
+def status(app: ReaderApp) -> str:
+    return str(app.query_one("#status").render())
 
 
 def index_sample(config: Config, bodies: dict[str, str]) -> None:

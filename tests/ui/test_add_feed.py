@@ -5,16 +5,14 @@ from __future__ import annotations
 import asyncio
 
 from feedserver import FeedServer, Route
-from helpers import settle
+from helpers import WIDE, run_command, settle, status
 from textual.pilot import Pilot
 from textual.widgets import OptionList
 
 from tui_reader.config import Config
 from tui_reader.store import Store
-from tui_reader.ui.app import ReaderApp, make_app
+from tui_reader.ui.app import make_app
 from tui_reader.ui.screens.add_feed import AddFeedScreen, PickFeedScreen
-
-WIDE = (120, 40)
 
 
 def serve_site(server: FeedServer) -> None:
@@ -27,17 +25,8 @@ def serve_site(server: FeedServer) -> None:
     server.feed("/atom.xml", "atom_es.xml", content_type="application/atom+xml")
 
 
-def status(app: ReaderApp) -> str:
-    return str(app.query_one("#status").render())
-
-
 async def open_add_feed(pilot: Pilot[int]) -> None:
-    await pilot.press("ctrl+p")
-    await pilot.pause()
-    await pilot.press(*"Add feed")
-    await asyncio.sleep(0.5)
-    await pilot.pause()
-    await pilot.press("enter")
+    await run_command(pilot, "Add feed")
     await asyncio.sleep(0.2)
     await pilot.pause()
     assert isinstance(pilot.app.screen, AddFeedScreen)

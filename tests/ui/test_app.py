@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
-from helpers import settle, titles
+from helpers import NARROW, WIDE, run_command, settle, status, titles
 
 from tui_reader.config import Config, ReaderConfig
 from tui_reader.demo.sample import BASE, BIT_NOTIZIE_KEY, add_many
@@ -15,9 +15,6 @@ from tui_reader.models import Entry
 from tui_reader.store import Store
 from tui_reader.ui.app import make_app
 from tui_reader.ui.widgets.feed_list import STARRED
-
-WIDE = (120, 40)
-NARROW = (80, 24)
 
 
 async def test_start_lists_each_story_once_newest_first(config: Config, store: Store) -> None:
@@ -158,6 +155,25 @@ async def test_over_ssh_links_are_shown_and_copied_not_launched(
         assert app.clipboard == "https://elbyte.example/anuncio"
         assert "https://elbyte.example/anuncio" in str(app.query_one("#status").render())
     assert launched == []
+
+
+async def test_a_store_failure_reading_the_entry_for_o_is_shown_not_raised(
+    config: Config, store: Store, opened, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui_reader.store import StoreError
+
+    def broken(entry_id: str) -> Entry | None:
+        raise StoreError("store.db: database disk image is malformed")
+
+    app = make_app(config, store)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(store, "entry", broken)
+        await pilot.press("o")  # no article is open: the entry is read from the store
+        await settle(pilot)
+        assert app.is_running
+        assert "malformed" in status(app)
+    assert opened.urls == []
 
 
 async def test_y_copies_the_article_url(config: Config, store: Store) -> None:
@@ -345,12 +361,7 @@ async def test_command_palette_jumps_to_a_feed(config: Config, store: Store) -> 
     app = make_app(config, store)
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"Go to Bit Notizie")
-        await asyncio.sleep(0.5)
-        await pilot.pause()
-        await pilot.press("enter")
+        await run_command(pilot, "Go to Bit Notizie")
         await settle(pilot)
         assert app.feed_key == BIT_NOTIZIE_KEY
 
@@ -408,6 +419,28 @@ async def test_entries_from_a_cron_fetch_appear_and_the_cursor_stays(
                 break
         assert app.entry_list.rows[0][0] == "new1"
         assert app.entry_list.current_id == "e2"
+
+
+async def test_polling_reads_the_store_generation_off_the_event_loop(
+    config: Config, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    threads: list[threading.Thread] = []
+    generation = store.generation
+
+    def recording_generation() -> int:
+        threads.append(threading.current_thread())
+        return generation()
+
+    monkeypatch.setattr(store, "generation", recording_generation)
+    app = make_app(config, store)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await asyncio.sleep(0.5)  # a few polls (every 0.2 s in the tests)
+        await settle(pilot)
+    assert len(threads) > 1
+    assert threading.main_thread() not in threads
 
 
 async def test_refresh_runs_the_pipeline_in_a_worker(

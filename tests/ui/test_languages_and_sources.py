@@ -5,23 +5,13 @@ from __future__ import annotations
 import asyncio
 from dataclasses import replace
 
-from helpers import settle
+from helpers import WIDE, header, ids, run_command, settle
 
 from tui_reader.config import Config
 from tui_reader.demo.sample import AGGREGATOR, BYTE
 from tui_reader.store import Store
 from tui_reader.ui.app import make_app
 from tui_reader.ui.languages import normalize_language
-
-WIDE = (120, 40)
-
-
-def header(app: object) -> str:
-    return str(app.query_one("#title").render())  # type: ignore[attr-defined]
-
-
-def ids(app: object) -> list[str]:
-    return [row[0] for row in app.entry_list.rows]  # type: ignore[attr-defined]
 
 
 async def test_each_row_shows_its_language(config: Config, store: Store) -> None:
@@ -85,12 +75,7 @@ async def test_palette_filters_by_a_language_it_lists(config: Config, store: Sto
         await settle(pilot)
         app.fill_languages()
         await settle(pilot)
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"Filter by language")
-        await asyncio.sleep(0.5)
-        await pilot.pause()
-        await pilot.press("enter")
+        await run_command(pilot, "Filter by language")
         await asyncio.sleep(0.3)
         await pilot.pause()
         await pilot.press("i", "t")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
-from helpers import index_sample, settle, titles
+import pytest
+from helpers import WIDE, header, index_sample, settle, status, titles
 
 from tui_reader.config import Config
 from tui_reader.demo.sample import BYTE, CIENCIA
@@ -13,13 +14,8 @@ from tui_reader.store import Store
 from tui_reader.ui.app import make_app
 from tui_reader.ui.search import SEARCH_DELAY_S
 
-WIDE = (120, 40)
 PORTATEIS = "Os melhores portáteis de 2024 para programar"
 TECLADO = "Guía: cómo elegir un teclado mecánico ⌨️"
-
-
-def header(app: object) -> str:
-    return str(app.query_one("#title").render())  # type: ignore[attr-defined]
 
 
 async def test_search_finds_an_accented_word_of_the_article_text(
@@ -110,6 +106,28 @@ async def test_search_finds_stored_articles_of_feeds_no_longer_listed(
         await pilot.press("slash", *"teclado mec", "enter")
         await settle(pilot)
         assert titles(app) == [TECLADO]
+
+
+async def test_a_store_failure_reading_a_result_is_shown_not_raised(
+    config: Config, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dataclasses import replace
+
+    from tui_reader.store import StoreError
+
+    def broken(entry_id: str) -> None:
+        raise StoreError("store.db: database disk image is malformed")
+
+    index_sample(config, {})
+    config = replace(config, feeds=tuple(f for f in config.feeds if f.url != BYTE))
+    app = make_app(config, store)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(store, "entry", broken)  # e5 is not listed: read from the store
+        await pilot.press("slash", *"teclado mec", "enter")
+        await settle(pilot)
+        assert app.is_running
+        assert "malformed" in status(app)
 
 
 async def test_a_query_of_fts_syntax_is_just_words(config: Config, store: Store) -> None:

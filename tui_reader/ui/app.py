@@ -177,28 +177,33 @@ class ReaderApp(
 
     # -- choosing a feed --------------------------------------------------------------------
 
-    @on(FeedHighlighted)
-    def feed_highlighted(self, message: FeedHighlighted) -> None:
+    def choose_feed(self, key: str) -> None:
+        """List the feed `key`'s entries (leaving a search); nothing if it is already listed."""
         if not self.loaded:
             return
         if self.search_rows is not None or self.search_query:
             self.drop_search()
-        elif message.key == self.feed_key:
+        elif key == self.feed_key:
             return
-        self.feed_key = message.key
+        self.feed_key = key
         self.entry_list.cursor = 0
         self.show_rows()
         self.save_position()
 
+    @on(FeedHighlighted)
+    def feed_highlighted(self, message: FeedHighlighted) -> None:
+        self.choose_feed(message.key)
+
     @on(FeedChosen)
     def feed_chosen(self, message: FeedChosen) -> None:
-        self.feed_highlighted(FeedHighlighted(message.key))
+        self.choose_feed(message.key)
         self.set_pane("entries")
 
     def go_to_feed(self, key: str) -> None:
-        """Jump to a feed (from the command palette)."""
+        """Jump to a feed (from the command palette): the feeds pane's cursor moves without
+        posting FeedHighlighted, so the feed is chosen once, here."""
         self.feed_list.select_key(key)
-        self.feed_highlighted(FeedHighlighted(key))
+        self.choose_feed(key)
         self.set_pane("entries")
 
     # -- the prompt (search, link number) ---------------------------------------------------

@@ -39,6 +39,7 @@ class ReaderBase(App[int]):
         self.store = store
         self.feeds: list[FeedConfig] = []
         self.states: dict[str, FeedState] = {}
+        self.feed_names: dict[str, str] = {}  # url -> the name the feeds pane gives it
         self.rows_by_feed: dict[str, list[Row]] = {}
         self.all_rows: list[Row] = []
         self.read: set[str] = set()
@@ -56,7 +57,7 @@ class ReaderBase(App[int]):
         self.languages: dict[str, str] = {}  # entry id -> normalized language ("" unknown)
         self.prompt_mode: Literal["search", "link", ""] = ""
         self.refreshing = False
-        self.generation = -1
+        self.generation = -1  # the store generation the last load read (load workers only)
         self._show_feed_after_load: str | None = None
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store-writes")
         self.feed_list: FeedList
@@ -100,10 +101,13 @@ class ReaderBase(App[int]):
         def open_prompt(self, mode: Literal["search", "link"], value: str = "") -> None: ...
 
         # ui/loading.py
-        def load_store(self, initial: bool = False) -> Worker[None]: ...
+        def load_store(
+            self, initial: bool = False, *, if_changed: bool = False
+        ) -> Worker[None]: ...
         def show_rows(self, keep_id: str | None = None) -> None: ...
         def rebuild_feed_list(self) -> None: ...
         def feeds_for_key(self, key: str) -> list[FeedConfig]: ...
+        def feed_name(self, url: str) -> str: ...
 
         # ui/languages.py
         def fill_languages(self) -> None: ...

@@ -3,23 +3,15 @@ moving between unread entries."""
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from textual import on, work
 
 from tui_reader.models import Entry
-from tui_reader.sanitize import clean_line
 from tui_reader.ui.base import ReaderBase
-from tui_reader.ui.loading import feed_label
-from tui_reader.ui.messages import ArticleLoaded, EntryChosen, EntryHighlighted, StoreFailed
+from tui_reader.ui.messages import ArticleLoaded, EntryChosen, StoreFailed
 
 
 class EntriesMixin(ReaderBase):
     """The entries list's keys and the article pane's content; flag changes are saved in order."""
-
-    @on(EntryHighlighted)
-    def entry_highlighted(self, message: EntryHighlighted) -> None:
-        """Nothing to do per cursor move: only the two changed lines are redrawn."""
 
     @on(EntryChosen)
     def entry_chosen(self, message: EntryChosen) -> None:
@@ -53,14 +45,9 @@ class EntriesMixin(ReaderBase):
 
     def source_names(self, entry: Entry) -> list[str]:
         """Every feed that carried the story, by the name the feeds pane gives it."""
-        by_url = {f.url: f for f in self.feeds}
         names: list[str] = []
         for url in entry.feeds:
-            feed = by_url.get(url)
-            if feed is not None:
-                name = feed_label(feed, self.states.get(url))
-            else:
-                name = clean_line(urlsplit(url).netloc or url)
+            name = self.feed_name(url)
             if name and name not in names:
                 names.append(name)
         return names

@@ -11,7 +11,8 @@ from tui_reader.models import Entry
 from tui_reader.sanitize import is_safe_url
 from tui_reader.ui import browser
 from tui_reader.ui.base import ReaderBase
-from tui_reader.ui.messages import LinkOpened
+from tui_reader.ui.messages import LinkOpened, StoreFailed
+from tui_reader.ui.render import article_links
 
 
 class LinksMixin(ReaderBase):
@@ -29,7 +30,11 @@ class LinksMixin(ReaderBase):
 
     @work(thread=True, group="entry")
     def _entry_then(self, entry_id: str, callback: Callable[[Entry], None]) -> None:
-        entry = self.store.entry(entry_id)
+        try:
+            entry = self.store.entry(entry_id)
+        except Exception as exc:  # a damaged store is shown, not raised into the UI
+            self.post_message(StoreFailed(str(exc)))
+            return
         if entry is not None:
             self.call_from_thread(callback, entry)
 
@@ -72,9 +77,7 @@ class LinksMixin(ReaderBase):
             self.status(f"Not a link number: {value}")
 
     def open_link(self, number: int) -> None:
-        article = self.article_view.article
-        hrefs = {link.number: link.href for link in article.links} if article else {}
-        url = hrefs.get(number)
+        url = article_links(self.article_view.article).get(number)
         if url is None:
             self.status(f"No link {number} in this article.")
             return

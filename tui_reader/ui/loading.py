@@ -39,10 +39,20 @@ class LoadingMixin(ReaderBase):
     """Loads the store off the event loop, reloads when a cron fetch changed it, and shows rows."""
 
     @work(thread=True, exclusive=True, group="load")
-    def load_store(self, initial: bool = False) -> None:
-        """Read feeds, rows and flags off the event loop; the result arrives as StoreLoaded."""
+    def load_store(self, initial: bool = False, *, if_changed: bool = False) -> None:
+        """Read feeds, rows and flags off the event loop; the result arrives as StoreLoaded.
+        `if_changed` (the poll timer): only if the store's generation moved since the last load,
+        and a failure to read the generation is left for the next poll to retry."""
         try:
             generation = self.store.generation()
+        except Exception as exc:
+            if not if_changed:
+                self.post_message(StoreFailed(str(exc)))
+            return
+        if if_changed and generation == self.generation:
+            return
+        self.generation = generation  # only load workers touch it
+        try:
             feeds = effective_feeds(self.config, self.store)
             states = self.store.feed_states(f.url for f in feeds)
             rows_by_feed = {f.url: [r.as_tuple() for r in self.store.rows(f.url)] for f in feeds}
@@ -54,9 +64,7 @@ class LoadingMixin(ReaderBase):
             self.post_message(StoreFailed(str(exc)))
             return
         self.post_message(
-            StoreLoaded(
-                feeds, states, rows_by_feed, all_rows, read, starred, generation, position, initial
-            )
+            StoreLoaded(feeds, states, rows_by_feed, all_rows, read, starred, position, initial)
         )
 
     @on(StoreFailed)
@@ -69,6 +77,7 @@ class LoadingMixin(ReaderBase):
     def store_loaded(self, message: StoreLoaded) -> None:
         self.feeds = message.feeds
         self.states = message.states
+        self.feed_names = {f.url: feed_label(f, self.states.get(f.url)) for f in self.feeds}
         self.rows_by_feed = message.rows_by_feed
         self.all_rows = message.all_rows
         for row in message.all_rows:
@@ -78,7 +87,6 @@ class LoadingMixin(ReaderBase):
         self.read.update(message.read)
         self.starred.clear()
         self.starred.update(message.starred)
-        self.generation = max(self.generation, message.generation)
         keep_id = self.entry_list.current_id
         if message.initial:
             self.feed_key = str(message.position.get("feed", ALL))
@@ -100,16 +108,13 @@ class LoadingMixin(ReaderBase):
             )
 
     def poll_store(self) -> None:
-        """Timer: a cron fetch bumps the store's generation; then reload (in a worker)."""
+        """Timer: a cron fetch bumps the store's generation; the load worker checks it and
+        reloads only if it moved (no store read on the event loop)."""
         if self.refreshing or not self.loaded:
             return
-        try:
-            generation = self.store.generation()
-        except Exception:
-            return
-        if generation != self.generation:
-            self.generation = generation
-            self.load_store()
+        if any(w.group == "load" and not w.is_finished for w in self.workers):
+            return  # one load at a time; the next tick checks again
+        self.load_store(if_changed=True)
 
     # -- feeds pane -------------------------------------------------------------------------
 
@@ -143,7 +148,7 @@ class LoadingMixin(ReaderBase):
                 items.append(
                     FeedItem(
                         feed.url,
-                        feed_label(feed, state),
+                        self.feed_name(feed.url),
                         "feed",
                         counts.get(feed.url, 0),
                         failed=state is not None and state.status in ("error", "gone"),
@@ -152,6 +157,11 @@ class LoadingMixin(ReaderBase):
         self.feed_list.items = items
         self.feed_list.update_size()
         self.feed_list.refresh()
+
+    def feed_name(self, url: str) -> str:
+        """A feed's name as the feeds pane shows it; a URL not subscribed: its host."""
+        name = self.feed_names.get(url)
+        return name if name is not None else feed_label(FeedConfig(url=url), None)
 
     def feeds_for_key(self, key: str) -> list[FeedConfig]:
         if key.startswith(TAG_PREFIX):

@@ -13,9 +13,9 @@ from tui_reader.models import Article, Entry, FeedResult, FeedState, FetchSummar
 if TYPE_CHECKING:  # discovery (httpx, feedparser) is imported only when a feed is added
     from tui_reader.discover import FeedCandidate
 
-# id, published, title, site, feed, language (EntryRow.as_tuple)
 Row = tuple[str, float, str, str, str, str]
-"""An entry row as the store keeps it: (id, published, title, site, feed)."""
+"""An entry row as the store keeps it (EntryRow.as_tuple): (id, published, title, site, feed,
+language)."""
 
 
 @dataclass
@@ -28,7 +28,6 @@ class StoreLoaded(Message):
     all_rows: list[Row]
     read: set[str]
     starred: set[str]
-    generation: int
     position: dict[str, Any] = field(default_factory=dict)
     initial: bool = False
 
@@ -48,11 +47,6 @@ class FeedHighlighted(Message):
 @dataclass
 class FeedChosen(Message):
     key: str
-
-
-@dataclass
-class EntryHighlighted(Message):
-    entry_id: str
 
 
 @dataclass

@@ -10,7 +10,6 @@ from textual import on, work
 from tui_reader.config import FeedConfig
 from tui_reader.store import StoreLocked
 from tui_reader.ui.base import ReaderBase
-from tui_reader.ui.loading import feed_label
 from tui_reader.ui.messages import RefreshFinished, RefreshProgressed
 
 
@@ -65,7 +64,7 @@ class RefreshMixin(ReaderBase):
     @on(RefreshProgressed)
     def refresh_progressed(self, message: RefreshProgressed) -> None:
         result = message.result
-        name = next((feed_label(f, None) for f in self.feeds if f.url == result.feed), result.feed)
+        name = self.feed_name(result.feed)
         self.status(f"Refreshing {message.done}/{message.total}: {name} {result.outcome}")
 
     @on(RefreshFinished)

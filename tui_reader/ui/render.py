@@ -177,7 +177,7 @@ def article_lines(
     width = max(width, 10)
     lines = header_lines(entry, article, width, sources)
     if article is not None and article.blocks:
-        hrefs = {link.number: link.href for link in article.links}
+        hrefs = article_links(article)
         for block in article.blocks:
             lines.append(Text())
             lines.extend(block_lines(block, hrefs, width))
@@ -196,4 +196,5 @@ def article_lines(
 
 
 def article_links(article: Article | None) -> dict[int, str]:
+    """An article's link numbers and their URLs, as the `[n]` markers and keys refer to them."""
     return {} if article is None else {link.number: link.href for link in article.links}

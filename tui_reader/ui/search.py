@@ -16,7 +16,7 @@ from tui_reader.models import EntryRow
 from tui_reader.search import MIN_PREFIX, SearchIndex, fold
 from tui_reader.store import Store
 from tui_reader.ui.base import ReaderBase
-from tui_reader.ui.messages import Row, SearchFinished
+from tui_reader.ui.messages import Row, SearchFinished, StoreFailed
 
 SEARCH_LIMIT = 500
 SEARCH_DELAY_S = 0.25
@@ -118,7 +118,11 @@ class SearchMixin(ReaderBase):
         for hit in hits:
             row = by_id.get(hit.entry_id)
             if row is None:  # stored, but not in a subscribed feed's list any more
-                entry = self.store.entry(hit.entry_id)
+                try:
+                    entry = self.store.entry(hit.entry_id)
+                except Exception as exc:  # a damaged store is shown, not raised into the UI
+                    self.post_message(StoreFailed(str(exc)))
+                    return
                 if entry is None:
                     continue
                 feed = entry.feeds[0] if entry.feeds else ""

@@ -125,7 +125,3 @@ class ArticleView(ScrollView, can_focus=True):
     def action_page_up(self) -> None:
         step = max(1, self.scrollable_content_region.height - 2)
         self.scroll_to(y=max(0, self.scroll_offset.y - step), animate=False, immediate=True)
-
-    @property
-    def at_bottom(self) -> bool:
-        return self.scroll_offset.y >= self.max_scroll_y

@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.strip import Strip
 
 from tui_reader.sanitize import clean_line
-from tui_reader.ui.messages import EntryChosen, EntryHighlighted, Row
+from tui_reader.ui.messages import EntryChosen, Row
 from tui_reader.ui.render import format_date
 from tui_reader.ui.widgets.virtual_list import VirtualList, text_strip
 
@@ -23,7 +23,8 @@ LANGUAGE_WIDTH = 2
 
 
 class EntryList(VirtualList):
-    """Rows are `(id, published, title, site, feed)`; nothing per entry is built up front."""
+    """Rows are `(id, published, title, site, feed, language)`; nothing per entry is built up
+    front."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"virtual-list--cursor"}
 
@@ -101,11 +102,6 @@ class EntryList(VirtualList):
                 self.rich_style
             )
         return super().render_line(y)
-
-    def on_cursor_moved(self) -> None:
-        entry_id = self.current_id
-        if entry_id is not None:
-            self.post_message(EntryHighlighted(entry_id))
 
     def on_row_selected(self) -> None:
         entry_id = self.current_id

@@ -57,9 +57,10 @@ class FeedList(VirtualList):
         self.reset(cursor)
 
     def select_key(self, key: str) -> bool:
+        """Put the cursor on `key` without posting FeedHighlighted: the caller acts on it."""
         for i, item in enumerate(self.items):
             if item.key == key:
-                self.move_cursor(i)
+                self.move_cursor(i, notify=False)
                 return True
         return False
 

@@ -6,10 +6,9 @@ from typing import ClassVar
 
 from rich.console import Console
 from rich.segment import Segment
-from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
-from textual.geometry import Region, Size
+from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -26,12 +25,11 @@ NAV_BINDINGS: list[BindingType] = [
 _CONSOLE = Console(width=400, color_system="truecolor", legacy_windows=False, force_terminal=True)
 
 
-def text_strip(text: Text, width: int, style: Style | None = None) -> Strip:
+def text_strip(text: Text, width: int) -> Strip:
     """A Text cut or padded to exactly `width` cells (wide characters counted as two)."""
     text.truncate(width, overflow="ellipsis", pad=True)
     segments = [Segment(seg.text, seg.style) for seg in text.render(_CONSOLE) if seg.text]
-    strip = Strip(segments).crop_extend(0, width, None)
-    return strip.apply_style(style) if style is not None else strip
+    return Strip(segments).crop_extend(0, width, None)
 
 
 class VirtualList(ScrollView, can_focus=True):
@@ -100,7 +98,8 @@ class VirtualList(ScrollView, can_focus=True):
 
     # -- cursor -----------------------------------------------------------------------------
 
-    def move_cursor(self, index: int, *, center: bool = False) -> None:
+    def move_cursor(self, index: int, *, center: bool = False, notify: bool = True) -> None:
+        """Move the cursor to `index` and scroll to it; `notify`: call `on_cursor_moved`."""
         count = self.count
         index = max(0, min(index, count - 1)) if count else 0
         old = self.cursor
@@ -109,7 +108,7 @@ class VirtualList(ScrollView, can_focus=True):
             self.refresh_line(old)
             self.refresh_line(index)
         self.scroll_to_cursor(center=center)
-        if old != index:
+        if notify and old != index:
             self.on_cursor_moved()
 
     def scroll_to_cursor(self, *, center: bool = False) -> None:
@@ -157,6 +156,3 @@ class VirtualList(ScrollView, can_focus=True):
     def action_select(self) -> None:
         if self.count:
             self.on_row_selected()
-
-    def refresh_row(self, index: int) -> None:
-        self.refresh(Region(0, index - self.scroll_offset.y, self.size.width, 1))
