@@ -214,3 +214,23 @@ def test_a_content_location_header_does_not_move_the_feeds_links() -> None:
     parsed = parse_feed(feed, "https://a.example/feed/", headers)
     assert parsed.items[0].link == "https://a.example/2024/uno/"
     assert parsed.site_url == "https://a.example/"
+
+
+def test_c1_characters_still_become_cp1252_punctuation() -> None:
+    """feedparser's cp1252 mapping now runs only when a C1 character is there: it still does."""
+    import feedparser.mixin
+
+    from tui_reader.feeds import parse
+
+    # Our copy of feedparser's pop is the one in use (a feedparser upgrade that changed the
+    # line would leave the stock pop, and this test says so).
+    assert feedparser.mixin._FeedParserMixin.pop is parse._fast_pop
+    feed = (
+        '<rss version="2.0"><channel><title>Canal</title><item>'
+        "<title>\x93Cita\x94 \u2014 caf\u00e9</title><link>http://a.example/1</link>"
+        "<description>Sin C1: ni\u00f1o \u201cya\u201d</description>"
+        "</item></channel></rss>"
+    ).encode()
+    item = parse_feed(feed, "http://a.example/feed", {}).items[0]
+    assert item.title == "\u201cCita\u201d \u2014 caf\u00e9"
+    assert item.summary == "Sin C1: ni\u00f1o \u201cya\u201d"
