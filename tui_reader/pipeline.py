@@ -84,6 +84,30 @@ def _extract_job(
     )
 
 
+def _extract_many_job(
+    jobs: list[tuple[str, str, str]], rules: Any, stats_by_site: dict[str, Any]
+) -> list[Article]:
+    """Extraction of many feed items' content in one worker call (html, url, language each).
+
+    One call per feed, not per item: a round trip through the pool (the rules pickled with it)
+    cost about as much as converting the content itself. Each item is extracted with its site's
+    stats counting the items before it, as the run's own stats will count them.
+    """
+    from tui_reader.extract import extract_article, update_site_stats
+
+    stats = dict(stats_by_site)
+    articles = []
+    for html, url, language in jobs:
+        site = site_of(url)
+        article = extract_article(
+            html, url, rules=rules, site_stats=stats.get(site), source="feed", language=language
+        )
+        if article.blocks:
+            stats[site] = update_site_stats(stats.get(site), article, rules.repetition)
+        articles.append(article)
+    return articles
+
+
 def _start_resource_tracker() -> None:
     """Start multiprocessing's resource tracker even where stderr has no file descriptor.
 
@@ -176,6 +200,9 @@ class _Run:
     # Extraction by final entry id and source, so two redirect chains to one article extract
     # it once (and a failed page can still fall back to the feed's content).
     extractions: dict[tuple[str, str], asyncio.Future[Article | None]] = field(default_factory=dict)
+    # Extractions started for a whole feed at once, not yet claimed by their item's story.
+    unclaimed: set[tuple[str, str]] = field(default_factory=set)
+    batches: set[asyncio.Task[None]] = field(default_factory=set)
     full: dict[str, bool] = field(default_factory=dict)
     stats: dict[str, Any] = field(default_factory=dict)
     dirty_stats: set[str] = field(default_factory=set)
@@ -258,7 +285,10 @@ class _Run:
             self.extraction = _Extraction(self.config)
         pending = self.extractions.get((eid, source))
         if pending is not None:
-            return await pending, False
+            made = (eid, source) in self.unclaimed
+            self.unclaimed.discard((eid, source))
+            shared = await pending
+            return shared, made and shared is not None
         future: asyncio.Future[Article | None] = asyncio.get_running_loop().create_future()
         self.extractions[eid, source] = future
         article: Article | None = None
@@ -268,19 +298,77 @@ class _Run:
             article = await self.in_pool(
                 _extract_job, html, url, rules, self.site_stats(site), source, language
             )
-            if article is not None and article.blocks:
-                self.stats[site] = self.extraction.update_stats(
-                    self.stats.get(site), article, rules
-                )
-                self.dirty_stats.add(site)
-            elif article is not None:
-                article = None  # nothing extracted: keep the entry's summary, try again later
+            article = self.learn(site, article, rules)
         except Exception as exc:  # a broken worker must not take the feed down with it
             LOG.warning("extraction of %s failed: %s", url, _one_line(exc))
             article = None
         finally:
             future.set_result(article)
         return article, article is not None
+
+    def learn(self, site: str, article: Article, rules: Any) -> Article | None:
+        """Count an extracted article in its site's stats; None if nothing was extracted."""
+        assert self.extraction is not None
+        if not article.blocks:
+            return None  # nothing extracted: keep the entry's summary, try again later
+        self.stats[site] = self.extraction.update_stats(self.stats.get(site), article, rules)
+        self.dirty_stats.add(site)
+        return article
+
+    def extract_feed_content(
+        self, feed: FeedConfig, work: list[tuple[str, str, ParsedItem]]
+    ) -> None:
+        """Start extracting the content of a feed's items (id, URL, item) in one pool job.
+
+        Their stories find the extractions pending (`extract` claims them); the raw content is
+        kept for re-extraction in one write.
+        """
+        if self.extraction is None:
+            self.extraction = _Extraction(self.config)
+        loop = asyncio.get_running_loop()
+        batch: list[tuple[str, str, ParsedItem, asyncio.Future[Article | None]]] = []
+        for eid, url, item in work:
+            if (eid, "feed") in self.extractions:
+                continue  # one story, two items: the first one's extraction serves both
+            future: asyncio.Future[Article | None] = loop.create_future()
+            self.extractions[eid, "feed"] = future
+            self.unclaimed.add((eid, "feed"))
+            batch.append((eid, url, item, future))
+        if not batch:
+            return
+        self.store.put_raws([(eid, item.content_html, "feed") for eid, _, item, _ in batch])
+        task = loop.create_task(self._extract_batch(feed, batch))
+        self.batches.add(task)
+        task.add_done_callback(self.batches.discard)
+
+    async def _extract_batch(
+        self,
+        feed: FeedConfig,
+        batch: list[tuple[str, str, ParsedItem, asyncio.Future[Article | None]]],
+    ) -> None:
+        assert self.extraction is not None and self.extract_slots is not None
+        rules = self.extraction.rules(feed)
+        sites = {site_of(url) for _, url, _, _ in batch}
+        jobs = [
+            (item.content_html, url, feed.language or item.language) for _, url, item, _ in batch
+        ]
+        articles: list[Article] = []
+        try:
+            async with self.extract_slots:
+                articles = await self.in_pool(
+                    _extract_many_job, jobs, rules, {site: self.site_stats(site) for site in sites}
+                )
+        except Exception as exc:  # a broken worker must not take the feed down with it
+            LOG.warning("extraction of %s's content failed: %s", feed.url, _one_line(exc))
+        finally:
+            for index, (_, url, _, future) in enumerate(batch):
+                article: Article | None = articles[index] if index < len(articles) else None
+                try:
+                    article = None if article is None else self.learn(site_of(url), article, rules)
+                except Exception as exc:
+                    LOG.warning("extraction of %s failed: %s", url, _one_line(exc))
+                    article = None
+                future.set_result(article)
 
     # -- pages ---------------------------------------------------------------------------------
 
@@ -361,12 +449,22 @@ class _Run:
 
     # -- items and feeds -----------------------------------------------------------------------
 
-    async def story(
-        self, feed: FeedConfig, parsed: ParsedFeed, item: ParsedItem, mode: Mode
-    ) -> _Story:
-        eid = self.resolve(entry_id(canonical_url(item.link)))
+    def identify(self, link: str) -> tuple[str, str]:
+        """An item's entry id (its page's, if that redirected before) and its article's URL."""
+        canonical = canonical_url(link)
+        eid = self.resolve(entry_id(canonical))
         stored = self.store.entry(eid)
-        url = stored.url if stored is not None else canonical_url(item.link)
+        return eid, stored.url if stored is not None else canonical
+
+    async def story(
+        self,
+        feed: FeedConfig,
+        parsed: ParsedFeed,
+        item: ParsedItem,
+        mode: Mode,
+        identity: tuple[str, str],
+    ) -> _Story:
+        eid, url = identity
         article: Article | None = None
         made = False
         page_key = ""
@@ -382,12 +480,17 @@ class _Run:
                 elif article is None and item.content_html:
                     use_feed = True  # the page failed: the feed's own content is better than none
             if use_feed and item.content_html and not self.has_full_article(eid):
-                self.store.put_raw(eid, item.content_html, "feed")
-                assert self.extract_slots is not None
-                async with self.extract_slots:
+                if (eid, "feed") in self.extractions:  # started with its feed's other items
                     article, made = await self.extract(
                         eid, item.content_html, url, "feed", feed, declared
                     )
+                else:
+                    self.store.put_raw(eid, item.content_html, "feed")
+                    assert self.extract_slots is not None
+                    async with self.extract_slots:
+                        article, made = await self.extract(
+                            eid, item.content_html, url, "feed", feed, declared
+                        )
                 whole = item.content_complete or feed.fulltext is False
                 if article is not None and not whole:
                     # A teaser: shown for now, and the page is still fetched by a later run.
@@ -521,11 +624,23 @@ class _Run:
 
         cutoff = now - timedelta(days=keep_days(self.config, feed))
         mode = self.mode(feed)
+        items = [item for item in parsed.items if item.published >= cutoff]
+        identities = [self.identify(item.link) for item in items]
+        if mode != "page":
+            self.extract_feed_content(
+                feed,
+                [
+                    (eid, url, item)
+                    for item, (eid, url) in zip(items, identities, strict=True)
+                    if item.content_html
+                    and (mode == "feed" or item.content_complete)
+                    and not self.has_full_article(eid)
+                ],
+            )
         stories = await asyncio.gather(
             *(
-                self.story(feed, parsed, item, mode)
-                for item in parsed.items
-                if item.published >= cutoff
+                self.story(feed, parsed, item, mode, identity)
+                for item, identity in zip(items, identities, strict=True)
             )
         )
         entries: dict[str, Entry] = {}
@@ -624,6 +739,7 @@ class _Run:
                 self.pages.pop(story.page_key, None)
             self.extractions.pop((eid, "page"), None)
             self.extractions.pop((eid, "feed"), None)
+            self.unclaimed.discard((eid, "feed"))
 
     def save_stats(self) -> None:
         for site in sorted(self.dirty_stats):

@@ -339,6 +339,15 @@ class Store:
         ):  # an evictable cache may fail quietly
             self._pages.set(entry_id, (source, html))
 
+    def put_raws(self, raws: Iterable[tuple[str, str, str]]) -> None:
+        """Many (id, html, source) in one transaction: a commit each cost more than the write."""
+        with (
+            contextlib.suppress(OSError, sqlite3.DatabaseError),
+            self._pages.transact(),
+        ):
+            for entry_id, html, source in raws:
+                self._pages.set(entry_id, (source, html))
+
     def raw(self, entry_id: str) -> tuple[str, str] | None:
         """(source, html) as fetched, or None once evicted."""
         value = self._pages.get(entry_id)

@@ -716,3 +716,55 @@ async def test_pages_waiting_for_extraction_are_bounded(
     assert summary.results[0].new_entries == n
     slots = max(config.fetch.concurrency, 3 * config.fetch.workers)
     assert 0 < executor.most <= slots
+
+
+@needs_extraction
+async def test_a_feeds_content_is_extracted_in_one_job_learning_its_repeats_in_order(
+    feedserver: FeedServer,
+    store: Store,
+    make_config: MakeConfig,
+    counting_executor: CountingExecutor,
+) -> None:
+    from email.utils import format_datetime
+
+    footer = "Este texto se repite al pie de cada artículo del blog de pruebas."
+    day = datetime.now(UTC) - timedelta(days=1)
+    items = []
+    for n in range(6):
+        body = "".join(
+            f"<p>Párrafo {k} de la noticia número {n}: la batería de sodio llega a más "
+            f"fabricantes de móviles y portátiles este año, según el informe {n}{k}.</p>"
+            for k in range(12)
+        )
+        link = feedserver.url(f"/n/{n}")
+        items.append(
+            f"<item><title>Noticia {n}</title><link>{link}</link><guid>{link}</guid>"
+            f"<pubDate>{format_datetime(day - timedelta(hours=n), usegmt=True)}</pubDate>"
+            f"<content:encoded><![CDATA[{body}<p>{footer}</p>]]></content:encoded></item>"
+        )
+    feedserver.add(
+        "/full.rss",
+        Route(
+            body=(
+                '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" '
+                'xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>'
+                f"<title>Blog</title><link>{feedserver.url('/')}</link>{''.join(items)}"
+                "</channel></rss>"
+            ).encode()
+        ),
+    )
+    feed = FeedConfig(url=feedserver.url("/full.rss"))
+    summary = await update(make_config([feed]), store, fulltext=False, executor=counting_executor)
+
+    assert summary.results[0].extracted == 6
+    # The feed, then its six items' content: two jobs, not seven.
+    assert counting_executor.calls == {"parse_feed": 1, "_extract_many_job": 1}
+    texts = []
+    for n in range(6):
+        article = store.article(entry_id(canonical_url(feedserver.url(f"/n/{n}"))))
+        assert article is not None and article.source == "feed"
+        texts.append(article.text)
+    # Items in feed order, each extracted knowing the ones before it: the footer is seen in
+    # three articles before the fourth, which drops it (min_articles = 3).
+    assert [footer in text for text in texts] == [True, True, True, False, False, False]
+    assert all(f"noticia número {n}" in texts[n] for n in range(6))
