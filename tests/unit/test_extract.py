@@ -282,6 +282,29 @@ def test_repetition_needs_several_articles() -> None:
     assert pickle.loads(pickle.dumps(stats)) == stats
 
 
+def test_a_section_heading_every_review_shares_is_kept_chrome_headings_are_not() -> None:
+    """ "Conclusiones" opens this article's own text; "Artículos relacionados" opens links."""
+    stats: SiteStats | None = None
+    for i in range(6):
+        own = f"Análisis número {i}: la batería dura lo que promete y la pantalla convence. " * 6
+        related = "".join(
+            f'<li><a href="https://site.example/otra-{i}-{k}/">Otra noticia {i}{k} del sitio</a></li>'
+            for k in range(4)
+        )
+        html = _page(
+            f"<p>{own}</p><h2>Conclusiones del análisis</h2><p>Veredicto {i}: {own}</p>"
+            f"<h2>Artículos relacionados</h2><ul>{related}</ul>"
+            f"<h2>Suscríbete al boletín</h2><p>Cada semana, lo mejor del sitio en tu correo.</p>"
+        )
+        art = extract_article(html, f"https://site.example/r{i}/", site_stats=stats)
+        stats = update_site_stats(stats, art)
+    removed = {r.text: r.rule for r in art.removed}
+    assert "Conclusiones del análisis" in art.text and f"Veredicto {i}" in art.text
+    assert removed.get("Suscríbete al boletín") == "repeated"
+    assert removed.get("Cada semana, lo mejor del sitio en tu correo.") == "repeated"
+    assert "Artículos relacionados" not in art.text and "Otra noticia" not in art.text
+
+
 def test_repetition_ignores_long_blocks() -> None:
     long_text = _PARA_TEXT + " " + _PARA_TEXT.lower()
     html = _page(f"<p>{long_text}</p>")

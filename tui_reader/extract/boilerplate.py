@@ -580,6 +580,7 @@ def filter_blocks(
             and ctx.stats is not None
             and block.kind not in ("code", "quote")
             and is_repeated(ctx.stats, block.text, ctx.rules.repetition)
+            and not (block.kind == "heading" and _introduces_prose(blocks, i, ctx))
         ):
             rule = "repeated"
         if rule is None and block.kind != "heading" and len(folded) >= 20:
@@ -615,6 +616,22 @@ def filter_blocks(
             for pos, b in reversed(repeated):
                 keep.insert(pos, b)
     return keep
+
+
+def _introduces_prose(blocks: list[RawBlock], i: int, ctx: BlockContext) -> bool:
+    """Whether the heading at `i` is followed by this article's own text.
+
+    A site's reviews all have "Conclusiones" or "Precio y disponibilidad": a heading repeated
+    across its articles is chrome ("Artículos relacionados", "Newsletter") only when what follows
+    it is links or more repeated text.
+    """
+    nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+    return (
+        nxt is not None
+        and nxt.kind in ("paragraph", "list", "quote")
+        and not (nxt.links and _mostly_links(nxt))
+        and not is_repeated(ctx.stats, nxt.text, ctx.rules.repetition)
+    )
 
 
 _LIST_RULES = frozenset({"density", "structure:label-link"})
