@@ -449,12 +449,17 @@ class _Run:
 
     # -- items and feeds -----------------------------------------------------------------------
 
-    def identify(self, link: str) -> tuple[str, str]:
-        """An item's entry id (its page's, if that redirected before) and its article's URL."""
+    def identify(self, link: str) -> tuple[str, str, bool]:
+        """An item's entry id (its page's, if that redirected before), its article's URL, and
+        whether that entry is stored already."""
         canonical = canonical_url(link)
         eid = self.resolve(entry_id(canonical))
         stored = self.store.entry(eid)
-        return eid, stored.url if stored is not None else canonical
+        if stored is None:
+            # An article is only ever stored with its entry: none to look up.
+            self.full.setdefault(eid, False)
+            return eid, canonical, False
+        return eid, stored.url, True
 
     async def story(
         self,
@@ -462,9 +467,10 @@ class _Run:
         parsed: ParsedFeed,
         item: ParsedItem,
         mode: Mode,
-        identity: tuple[str, str],
+        identity: tuple[str, str, bool],
     ) -> _Story:
-        eid, url = identity
+        eid, url, was_stored = identity
+        first_id = eid
         article: Article | None = None
         made = False
         page_key = ""
@@ -496,7 +502,7 @@ class _Run:
                     # A teaser: shown for now, and the page is still fetched by a later run.
                     article = replace(article, source="summary")
         grouped = False
-        if not self.store.has_entry(eid):
+        if not (was_stored if eid == first_id else self.store.has_entry(eid)):
             # A new story: is it one already stored (or met in this run) under another URL?
             twin = self.same_story(item, eid)
             if twin is not None:
@@ -631,7 +637,7 @@ class _Run:
                 feed,
                 [
                     (eid, url, item)
-                    for item, (eid, url) in zip(items, identities, strict=True)
+                    for item, (eid, url, _) in zip(items, identities, strict=True)
                     if item.content_html
                     and (mode == "feed" or item.content_complete)
                     and not self.has_full_article(eid)
@@ -662,36 +668,40 @@ class _Run:
                     articles.pop(eid, None)
                 elif verdict == "read":
                     mark_read.append(eid)
-        # Entries first, feed state (with its new validators) last: a crash in between refetches
-        # the feed rather than losing its items behind a 304.
-        new = self.store.add_entries(feed.url, list(entries.values()), articles)
+        # Entries, their titles, the sites' stats and the feed state (with its new validators)
+        # in one transaction: a crash never leaves the items behind a 304, and one commit a
+        # feed instead of six.
+        with self.store.writing():
+            new = self.store.add_entries(feed.url, list(entries.values()), articles)
+            if mark_read:
+                self.store.set_read(mark_read)
+            # Titles this run found unowned (`same_story`) and gave to these entries.
+            self.store.claim_titles(
+                {
+                    key: (e.id, e.published.timestamp())
+                    for e in entries.values()
+                    if (key := title_key(e.title)) and self.titles.get(key, ("",))[0] == e.id
+                },
+                unowned=True,
+            )
+            self.save_stats()
+            self.store.put_feed_state(
+                replace(
+                    state,
+                    title=parsed.title or state.title,
+                    site_url=parsed.site_url or state.site_url,
+                    etag=validators.etag,
+                    last_modified=validators.last_modified,
+                    status="ok",
+                    error="",
+                    last_ok=now,
+                    retry_after=None,
+                )
+            )
         if self.stored is not None:
             self.stored.extend(entries.values())
         self.release(stories)
-        if mark_read:
-            self.store.set_read(mark_read)
-        self.store.claim_titles(
-            {
-                key: (e.id, e.published.timestamp())
-                for e in entries.values()
-                if (key := title_key(e.title))
-            }
-        )
         self.index(entries.values(), articles)
-        self.save_stats()
-        self.store.put_feed_state(
-            replace(
-                state,
-                title=parsed.title or state.title,
-                site_url=parsed.site_url or state.site_url,
-                etag=validators.etag,
-                last_modified=validators.last_modified,
-                status="ok",
-                error="",
-                last_ok=now,
-                retry_after=None,
-            )
-        )
         return FeedResult(feed.url, "ok", new_entries=new, extracted=extracted, status_code=200)
 
     def index(self, entries: Iterable[Entry], articles: Mapping[str, Article]) -> None:

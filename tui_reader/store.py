@@ -252,6 +252,12 @@ class Store:
     def has_article(self, entry_id: str) -> bool:
         return ("article", entry_id) in self._main
 
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[None]:
+        """Entry, title, stats and feed-state writes as one transaction (one commit)."""
+        with _storage_errors(self.root), self._main.transact():
+            yield
+
     def add_entries(self, feed: str, entries: Iterable[Entry], articles: dict[str, Article]) -> int:
         """Store a feed's entries and their articles in one transaction; return how many are new.
 
@@ -324,11 +330,15 @@ class Store:
             return None
         return value[0], float(value[1])
 
-    def claim_titles(self, claims: dict[str, tuple[str, float]]) -> None:
-        """Remember which entry owns each folded title; an owner still stored keeps its claim."""
+    def claim_titles(self, claims: dict[str, tuple[str, float]], *, unowned: bool = False) -> None:
+        """Remember which entry owns each folded title; an owner still stored keeps its claim.
+
+        `unowned`: the caller found no owner for these titles (`title_owner`) while holding the
+        fetch lock, so they are not looked up again.
+        """
         with _storage_errors(self.root), self._main.transact():
             for key, (entry_id, published) in claims.items():
-                if self.title_owner(key) is None:
+                if unowned or self.title_owner(key) is None:
                     self._main.set(("title", key), (entry_id, published))
 
     # -- raw pages and feed content, for re-extraction --------------------------------------
