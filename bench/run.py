@@ -1044,11 +1044,13 @@ def render(
         f"- command: `{command}`",
         f"- machine: {cores()} cores ({os.cpu_count()} online), {cpu_model()}, "
         f"{platform.system()} {platform.release()}",
+        # The end figure counts the benchmark's own last minute: only the start says whether
+        # other work was sharing the cores.
         f"- load average at start {load[0]:.2f}, at end {end_load[0]:.2f} "
         + (
             "(**the machine was loaded: other work shared the cores**)"
-            if max(load[0], end_load[0]) > 0.5 * cores()
-            else "(idle machine)"
+            if load[0] > 0.5 * cores()
+            else "(idle machine at the start; the end includes the benchmark's own work)"
         ),
         "- versions: " + ", ".join(f"{k} {val}" for k, val in v.items()),
         f"- corpus: {opts.feeds} feeds x {opts.items} items, {opts.full_share:.0%} with full content, "
