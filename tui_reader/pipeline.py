@@ -347,17 +347,19 @@ class _Run:
         batch: list[tuple[str, str, ParsedItem, asyncio.Future[Article | None]]],
     ) -> None:
         assert self.extraction is not None and self.extract_slots is not None
-        rules = self.extraction.rules(feed)
-        sites = {site_of(url) for _, url, _, _ in batch}
-        jobs = [
-            (item.content_html, url, feed.language or item.language) for _, url, item, _ in batch
-        ]
         articles: list[Article] = []
-        try:
+        rules: Any = None
+        try:  # every future gets its result, whatever fails: a story waits on each
+            rules = self.extraction.rules(feed)
+            jobs = [
+                (item.content_html, url, feed.language or item.language)
+                for _, url, item, _ in batch
+            ]
+            stats = {
+                site: self.site_stats(site) for site in {site_of(url) for _, url, _, _ in batch}
+            }
             async with self.extract_slots:
-                articles = await self.in_pool(
-                    _extract_many_job, jobs, rules, {site: self.site_stats(site) for site in sites}
-                )
+                articles = await self.in_pool(_extract_many_job, jobs, rules, stats)
         except Exception as exc:  # a broken worker must not take the feed down with it
             LOG.warning("extraction of %s's content failed: %s", feed.url, _one_line(exc))
         finally:
@@ -368,7 +370,8 @@ class _Run:
                 except Exception as exc:
                     LOG.warning("extraction of %s failed: %s", url, _one_line(exc))
                     article = None
-                future.set_result(article)
+                if not future.done():
+                    future.set_result(article)
 
     # -- pages ---------------------------------------------------------------------------------
 
@@ -678,9 +681,11 @@ class _Run:
             # Titles this run found unowned (`same_story`) and gave to these entries.
             self.store.claim_titles(
                 {
-                    key: (e.id, e.published.timestamp())
+                    key: claim
                     for e in entries.values()
-                    if (key := title_key(e.title)) and self.titles.get(key, ("",))[0] == e.id
+                    if (key := title_key(e.title))
+                    and (claim := self.titles.get(key)) is not None
+                    and claim[0] == e.id
                 },
                 unowned=True,
             )

@@ -718,19 +718,13 @@ async def test_pages_waiting_for_extraction_are_bounded(
     assert 0 < executor.most <= slots
 
 
-@needs_extraction
-async def test_a_feeds_content_is_extracted_in_one_job_learning_its_repeats_in_order(
-    feedserver: FeedServer,
-    store: Store,
-    make_config: MakeConfig,
-    counting_executor: CountingExecutor,
-) -> None:
+def serve_full_content(feedserver: FeedServer, footer: str, count: int = 6) -> FeedConfig:
+    """A feed of `count` items carrying their whole article, each ending with `footer`."""
     from email.utils import format_datetime
 
-    footer = "Este texto se repite al pie de cada artículo del blog de pruebas."
     day = datetime.now(UTC) - timedelta(days=1)
     items = []
-    for n in range(6):
+    for n in range(count):
         body = "".join(
             f"<p>Párrafo {k} de la noticia número {n}: la batería de sodio llega a más "
             f"fabricantes de móviles y portátiles este año, según el informe {n}{k}.</p>"
@@ -753,7 +747,18 @@ async def test_a_feeds_content_is_extracted_in_one_job_learning_its_repeats_in_o
             ).encode()
         ),
     )
-    feed = FeedConfig(url=feedserver.url("/full.rss"))
+    return FeedConfig(url=feedserver.url("/full.rss"))
+
+
+@needs_extraction
+async def test_a_feeds_content_is_extracted_in_one_job_learning_its_repeats_in_order(
+    feedserver: FeedServer,
+    store: Store,
+    make_config: MakeConfig,
+    counting_executor: CountingExecutor,
+) -> None:
+    footer = "Este texto se repite al pie de cada artículo del blog de pruebas."
+    feed = serve_full_content(feedserver, footer)
     summary = await update(make_config([feed]), store, fulltext=False, executor=counting_executor)
 
     assert summary.results[0].extracted == 6
@@ -768,3 +773,29 @@ async def test_a_feeds_content_is_extracted_in_one_job_learning_its_repeats_in_o
     # three articles before the fourth, which drops it (min_articles = 3).
     assert [footer in text for text in texts] == [True, True, True, False, False, False]
     assert all(f"noticia número {n}" in texts[n] for n in range(6))
+
+
+async def test_a_failed_content_job_still_stores_the_entries(
+    feedserver: FeedServer,
+    store: Store,
+    make_config: MakeConfig,
+    counting_executor: CountingExecutor,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from tui_reader import pipeline
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("worker died")
+
+    monkeypatch.setattr(pipeline, "_extract_many_job", broken)
+    feed = serve_full_content(feedserver, "Pie de página del blog de pruebas.", count=3)
+    summary = await update(make_config([feed]), store, fulltext=False, executor=counting_executor)
+
+    result = summary.results[0]
+    assert result.outcome == "ok" and result.new_entries == 3 and result.extracted == 0
+    assert "worker died" in caplog.text
+    for n in range(3):
+        eid = entry_id(canonical_url(feedserver.url(f"/n/{n}")))
+        entry = store.entry(eid)
+        assert entry is not None and not entry.has_article and store.article(eid) is None
