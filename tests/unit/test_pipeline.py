@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -789,6 +790,8 @@ async def test_a_failed_content_job_still_stores_the_entries(
         raise RuntimeError("worker died")
 
     monkeypatch.setattr(pipeline, "_extract_many_job", broken)
+    # The CLI's tests leave the package's logger unpropagated (as the CLI sets it up).
+    monkeypatch.setattr(logging.getLogger("tui_reader"), "propagate", True)
     feed = serve_full_content(feedserver, "Pie de página del blog de pruebas.", count=3)
     summary = await update(make_config([feed]), store, fulltext=False, executor=counting_executor)
 
