@@ -9,6 +9,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tui_reader.models import Article, Block, Entry
 from tui_reader.store import Store, StoreError, StoreLocked
@@ -50,6 +52,50 @@ def test_a_store_reads_and_writes_the_stock_diskcache_key_format(tmp_path: Path)
     with Store(tmp_path / "data", tmp_path / "cache") as store:
         assert store.alias("old") == "id00001"
         assert store.has_entry("id00001")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.tuples(
+        st.text(min_size=0, max_size=300) | st.sampled_from(["entry", "article", "title"]),
+        st.text(min_size=0, max_size=300) | st.text(min_size=250, max_size=70000),
+    )
+)
+def test_pair_keys_are_written_as_the_stock_disk_writes_them(key: tuple[str, str]) -> None:
+    """The direct serialisation of (str, str) keys is byte for byte the stock Disk's, or absent."""
+    import diskcache
+
+    from tui_reader.store import _KeyMemoDisk, _pair_key_bytes
+
+    stock = diskcache.Disk("", pickle_protocol=5).put(key)
+    direct = _pair_key_bytes(key)
+    assert direct is None or (bytes(stock[0]), stock[1]) == (direct, False)
+    ours = _KeyMemoDisk("", pickle_protocol=5).put(key)
+    assert (bytes(ours[0]), ours[1]) == (bytes(stock[0]), stock[1])
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        *("x" * n for n in (0, 1, 254, 255, 256, 257)),
+        "é" * 127,  # 254 bytes
+        "é" * 128,  # 256 bytes
+        "x" + "é" * 127,  # 255 bytes
+        "\udc80surrogate",
+        "y" * (64 * 1024 - 20),
+        "y" * (64 * 1024 - 1),
+        "y" * (64 * 1024),
+    ],
+    ids=lambda text: f"{len(text.encode('utf-8', 'surrogatepass'))}-bytes-{text[:1]!r}",
+)
+def test_pair_keys_at_the_size_boundaries_are_the_stock_disks(second: str) -> None:
+    import diskcache
+
+    from tui_reader.store import _KeyMemoDisk
+
+    stock = diskcache.Disk("", pickle_protocol=5).put(("entry", second))
+    ours = _KeyMemoDisk("", pickle_protocol=5).put(("entry", second))
+    assert (bytes(ours[0]), ours[1]) == (bytes(stock[0]), stock[1])
 
 
 def test_same_story_from_two_feeds_is_stored_once_and_listed_under_both(store: Store) -> None:
