@@ -7,6 +7,7 @@ installed), extracts, starts the reader under a pseudo-terminal and prints one m
 from __future__ import annotations
 
 import gzip
+import re
 import subprocess
 import sys
 import urllib.error
@@ -112,3 +113,17 @@ def test_percentile() -> None:
     assert percentile([], 0.5) is None
     assert percentile([1.0, 2.0, 3.0, 4.0, 5.0], 0.5) == 3.0
     assert percentile([10.0] * 19 + [100.0], 0.95) == pytest.approx(14.5)
+
+
+def test_cpu_timeline_reports_the_tree_and_passes_the_exit_code_on() -> None:
+    child = "import subprocess, sys; subprocess.run([sys.executable, '-c', 'sum(range(3*10**7))'])"
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "cpu_timeline.py"), "--interval", "0.05", "--",
+         sys.executable, "-c", child + "; sys.exit(3)"],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert done.returncode == 3, done.stderr
+    assert "total CPU" in done.stderr and "exit 3" in done.stderr
+    # the command's own process and the child it started are both listed, with their CPU
+    processes = re.findall(r"^ +[0-9.]+ s  [0-9]+ ", done.stderr, re.MULTILINE)
+    assert len(processes) == 2, done.stderr
