@@ -676,8 +676,6 @@ class _Run:
         # feed instead of six.
         with self.store.writing():
             new = self.store.add_entries(feed.url, list(entries.values()), articles)
-            if mark_read:
-                self.store.set_read(mark_read)
             # Titles this run found unowned (`same_story`) and gave to these entries.
             self.store.claim_titles(
                 {
@@ -703,6 +701,8 @@ class _Run:
                     retry_after=None,
                 )
             )
+        if mark_read:  # another file: not waited for while the store's write lock is held
+            self.store.set_read(mark_read)
         if self.stored is not None:
             self.stored.extend(entries.values())
         self.release(stories)
