@@ -8,12 +8,16 @@ the socket (so a test can tell a capped read from a whole one), and it can answe
 
 from __future__ import annotations
 
+import atexit
+import functools
 import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -242,9 +246,22 @@ def write_config(
     return path
 
 
+@functools.cache
+def _subprocess_tmp() -> str:
+    """A TMPDIR for the programs these tests start, removed when the test run ends.
+
+    A fetch killed on purpose cannot remove its process pool's socket directory; it is left
+    here, not in the machine's /tmp.
+    """
+    path = tempfile.mkdtemp(prefix="tui-reader-hardening-")
+    atexit.register(shutil.rmtree, path, True)
+    return path
+
+
 def cli_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
     env["NO_PROXY"] = "127.0.0.1,localhost"
+    env["TMPDIR"] = _subprocess_tmp()
     env.update(extra)
     return env
 
