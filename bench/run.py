@@ -545,71 +545,73 @@ def _fetch_at(
 
     lat = f"{latency:g} ms"
     at_target = latency == opts.target_latency
+
+    def ratio_row(
+        name: str,
+        value: float | None,
+        compared: str,
+        against: float | None,
+        limit: float,
+        target: str,
+    ) -> None:
+        """A row judged by its ratio to `against`, at the target latency only."""
+        text, r = fmt_ratio(value, against)
+        res.rows.append(
+            Row(
+                f"{name}, {lat}",
+                fmt_s(value),
+                compared,
+                text,
+                target if at_target else "(info)",
+                verdict(r <= limit if (r is not None and at_target) else None),
+            )
+        )
+
     fc, nc = med("feeds_cold"), med("nb_cold")
-    text, r = fmt_ratio(fc, nc)
-    res.rows.append(
-        Row(
-            f"cold fetch, feeds only, {lat}",
-            fmt_s(fc),
-            f"newsboat {fmt_s(nc)}" if nb else "newsboat n/a",
-            text,
-            "≤ 1.5x newsboat" if at_target else "(info)",
-            verdict(r <= 1.5 if (r is not None and at_target) else None),
-        )
-    )
     fw, nw = med("full_warm"), med("nb_warm")
-    text, r = fmt_ratio(fw, nw)
-    res.rows.append(
-        Row(
-            f"warm fetch (all 304), {lat}",
-            fmt_s(fw),
-            f"newsboat {fmt_s(nw)}" if nb else "newsboat n/a",
-            text,
-            "≤ 1.0x newsboat" if at_target else "(info)",
-            verdict(r <= 1.0 if (r is not None and at_target) else None),
-        )
-    )
+    newsboat = "newsboat {}" if nb else "newsboat n/a"
+    ratio_row("cold fetch, feeds only", fc, newsboat.format(fmt_s(nc)), nc, 1.5, "≤ 1.5x newsboat")
+    ratio_row("warm fetch (all 304)", fw, newsboat.format(fmt_s(nw)), nw, 1.0, "≤ 1.0x newsboat")
     floor = res.raw.get("cpu_floor", {}).get("floor_s")
-    fu = med("full_cold")
-    text, r = fmt_ratio(fu, floor)
-    res.rows.append(
-        Row(
-            f"cold fetch, full text, {lat}",
-            fmt_s(fu),
-            f"CPU floor {fmt_s(floor)}",
-            text,
-            "≤ 1.3x floor" if at_target else "(info)",
-            verdict(r <= 1.3 if (r is not None and at_target) else None),
-        )
+    ratio_row(
+        "cold fetch, full text",
+        med("full_cold"),
+        f"CPU floor {fmt_s(floor)}",
+        floor,
+        1.3,
+        "≤ 1.3x floor",
     )
+
+    def info_row(
+        name: str, shown: str, compared: str, value: float | None, against: float | None, note: str
+    ) -> None:
+        """A row that informs, with its ratio to `against`, and no target."""
+        res.rows.append(
+            Row(f"{name}, {lat}", shown, compared, fmt_ratio(value, against)[0], note, "—")
+        )
+
     fcpu = median([s.cpu_s for s in samples["full_cold"]])
     floor_cpu = None if floor is None else floor * res.raw["cpu_floor"]["cores"]
-    text, r = fmt_ratio(fcpu, floor_cpu)
-    res.rows.append(
-        Row(
-            f"CPU time of the full-text fetch, {lat}",
-            fmt_s(fcpu),
-            f"floor CPU {fmt_s(floor_cpu)}",
-            text,
-            "(info: where the time goes)",
-            "—",
-        )
+    info_row(
+        "CPU time of the full-text fetch",
+        fmt_s(fcpu),
+        f"floor CPU {fmt_s(floor_cpu)}",
+        fcpu,
+        floor_cpu,
+        "(info: where the time goes)",
     )
     for kind, label in (("full_cold", "full-text"), ("feeds_cold", "feeds-only")):
         # The fetch's own process (HTTP, store, search index, handing work to the pool) runs
         # on one core: it is the part of a cold fetch that more workers cannot spread.
         main = median([s.main_cpu_s for s in samples[kind]])
         whole = median([s.cpu_s for s in samples[kind]])
-        text, _ = fmt_ratio(main, whole)
-        res.rows.append(
-            Row(
-                f"CPU of the fetch's main process, {label}, {lat}",
-                fmt_s(main),
-                f"whole fetch {fmt_s(whole)}",
-                text,
-                "(info: the serial part)",
-                "—",
-            )
+        info_row(
+            f"CPU of the fetch's main process, {label}",
+            fmt_s(main),
+            f"whole fetch {fmt_s(whole)}",
+            main,
+            whole,
+            "(info: the serial part)",
         )
     peak = median([s.tree_peak_mb for s in samples["full_cold"]])
     single = median([s.maxrss_mb for s in samples["full_cold"]])
@@ -627,16 +629,13 @@ def _fetch_at(
     )
     fpeak = median([s.tree_peak_mb for s in samples["feeds_cold"]])
     npeak = median([s.tree_peak_mb for s in samples["nb_cold"]])
-    text, _ = fmt_ratio(fpeak, npeak)
-    res.rows.append(
-        Row(
-            f"fetch peak memory, feeds only, {lat}",
-            f"{fpeak:.0f} MB" if fpeak is not None else "n/a",
-            f"newsboat {npeak:.0f} MB" if npeak is not None else "newsboat n/a",
-            text,
-            "(info)",
-            "—",
-        )
+    info_row(
+        "fetch peak memory, feeds only",
+        f"{fpeak:.0f} MB" if fpeak is not None else "n/a",
+        f"newsboat {npeak:.0f} MB" if npeak is not None else "newsboat n/a",
+        fpeak,
+        npeak,
+        "(info)",
     )
     res.raw[f"fetch_{latency:g}ms"] = {
         key: [
