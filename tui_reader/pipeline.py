@@ -10,11 +10,11 @@ import multiprocessing
 import os
 import sqlite3
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Coroutine, Iterable, Mapping
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, ParamSpec, TypeVar
 from urllib.parse import urlsplit
 
 from tui_reader.config import Config, FeedConfig, merge_tables
@@ -52,6 +52,7 @@ from tui_reader.store import Store, StoreError
 
 LOG = logging.getLogger(__name__)
 T = TypeVar("T")
+P = ParamSpec("P")
 Mode = Literal["page", "feed", "auto"]
 ExtractSource = Literal["page", "feed"]
 
@@ -820,28 +821,18 @@ def _forget_in_search(store: Store, entry_ids: list[str]) -> None:
         LOG.warning("search index not updated: %s", _one_line(exc))
 
 
-def run_update(
-    config: Config,
-    store: Store,
-    *,
-    feeds: list[FeedConfig] | None = None,
-    fulltext: bool = True,
-    progress: Callable[[FeedResult], None] | None = None,
-    executor: Executor | None = None,
-    force: bool = False,
-) -> FetchSummary:
-    """`update` for synchronous callers (the CLI, a reader's worker thread)."""
-    return asyncio.run(
-        update(
-            config,
-            store,
-            feeds=feeds,
-            fulltext=fulltext,
-            progress=progress,
-            executor=executor,
-            force=force,
-        )
-    )
+def _synchronous(fn: Callable[P, Coroutine[Any, Any, T]]) -> Callable[P, T]:
+    """The coroutine function `fn` as a plain function that runs it in its own event loop."""
+
+    @functools.wraps(fn)
+    def run(*args: P.args, **kwargs: P.kwargs) -> T:
+        return asyncio.run(fn(*args, **kwargs))
+
+    return run
+
+
+# `update` for synchronous callers (the CLI, a reader's worker thread), with its parameters.
+run_update = _synchronous(update)
 
 
 def reextract(
