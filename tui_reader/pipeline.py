@@ -161,6 +161,11 @@ class _Extraction:
         return update_site_stats(stats, article, rules.repetition)
 
 
+def _uses_feed_content(mode: Mode, item: ParsedItem) -> bool:
+    """Whether an item's article is made from the feed's content rather than its page."""
+    return mode == "feed" or (mode == "auto" and item.content_complete)
+
+
 # -- one run -------------------------------------------------------------------------------------
 
 
@@ -207,7 +212,7 @@ class _Run:
     full: dict[str, bool] = field(default_factory=dict)
     stats: dict[str, Any] = field(default_factory=dict)
     dirty_stats: set[str] = field(default_factory=set)
-    extraction: _Extraction | None = None
+    extraction: _Extraction = field(init=False)
     killfile: Killfile = field(default_factory=lambda: Killfile(()))
     indexed: set[str] = field(default_factory=set)
     # Entries stored in this run, kept only while imported newsboat state waits for its entries.
@@ -226,6 +231,7 @@ class _Run:
     feed_slots: asyncio.Semaphore | None = None
 
     def __post_init__(self) -> None:
+        self.extraction = _Extraction(self.config)  # imports the extraction package when used
         fetch = self.config.fetch
         workers = fetch.workers or os.cpu_count() or 1
         # Enough pages in flight to keep the pool busy over the network's latency, no more.
@@ -282,8 +288,6 @@ class _Run:
         language: str = "",
     ) -> tuple[Article | None, bool]:
         """Extract once per run per entry; returns the article and whether this call made it."""
-        if self.extraction is None:
-            self.extraction = _Extraction(self.config)
         pending = self.extractions.get((eid, source))
         if pending is not None:
             made = (eid, source) in self.unclaimed
@@ -309,7 +313,6 @@ class _Run:
 
     def learn(self, site: str, article: Article, rules: Any) -> Article | None:
         """Count an extracted article in its site's stats; None if nothing was extracted."""
-        assert self.extraction is not None
         if not article.blocks:
             return None  # nothing extracted: keep the entry's summary, try again later
         self.stats[site] = self.extraction.update_stats(self.stats.get(site), article, rules)
@@ -324,8 +327,6 @@ class _Run:
         Their stories find the extractions pending (`extract` claims them); the raw content is
         kept for re-extraction in one write.
         """
-        if self.extraction is None:
-            self.extraction = _Extraction(self.config)
         loop = asyncio.get_running_loop()
         batch: list[tuple[str, str, ParsedItem, asyncio.Future[Article | None]]] = []
         for eid, url, item in work:
@@ -347,7 +348,7 @@ class _Run:
         feed: FeedConfig,
         batch: list[tuple[str, str, ParsedItem, asyncio.Future[Article | None]]],
     ) -> None:
-        assert self.extraction is not None and self.extract_slots is not None
+        assert self.extract_slots is not None
         articles: list[Article] = []
         rules: Any = None
         try:  # every future gets its result, whatever fails: a story waits on each
@@ -480,7 +481,7 @@ class _Run:
         page_key = ""
         declared = feed.language or item.language
         if not self.has_full_article(eid):
-            use_feed = mode == "feed" or (mode == "auto" and item.content_complete)
+            use_feed = _uses_feed_content(mode, item)
             if not use_feed:
                 page_key = eid
                 page = await self.page(eid, item.link, feed, declared)
@@ -636,17 +637,16 @@ class _Run:
         mode = self.mode(feed)
         items = [item for item in parsed.items if item.published >= cutoff]
         identities = [self.identify(item.link) for item in items]
-        if mode != "page":
-            self.extract_feed_content(
-                feed,
-                [
-                    (eid, url, item)
-                    for item, (eid, url, _) in zip(items, identities, strict=True)
-                    if item.content_html
-                    and (mode == "feed" or item.content_complete)
-                    and not self.has_full_article(eid)
-                ],
-            )
+        self.extract_feed_content(
+            feed,
+            [
+                (eid, url, item)
+                for item, (eid, url, _) in zip(items, identities, strict=True)
+                if item.content_html
+                and _uses_feed_content(mode, item)
+                and not self.has_full_article(eid)
+            ],
+        )
         stories = await asyncio.gather(
             *(
                 self.story(feed, parsed, item, mode, identity)
@@ -685,8 +685,7 @@ class _Run:
                     if (key := title_key(e.title))
                     and (claim := self.titles.get(key)) is not None
                     and claim[0] == e.id
-                },
-                unowned=True,
+                }
             )
             self.save_stats()
             self.store.put_feed_state(

@@ -367,27 +367,24 @@ class Store:
             return None
         return value[0], float(value[1])
 
-    def claim_titles(self, claims: dict[str, tuple[str, float]], *, unowned: bool = False) -> None:
-        """Remember which entry owns each folded title; an owner still stored keeps its claim.
+    def claim_titles(self, claims: dict[str, tuple[str, float]]) -> None:
+        """Record which entry owns each folded title.
 
-        `unowned`: the caller found no owner for these titles (`title_owner`) while holding the
-        fetch lock, so they are not looked up again.
+        For titles the caller found unowned (`title_owner`) while holding the fetch lock: an
+        owner still stored keeps its claim because nobody else claims it.
         """
         with _storage_errors(self.root), self._main.transact():
-            for key, (entry_id, published) in claims.items():
-                if unowned or self.title_owner(key) is None:
-                    self._main.set(("title", key), (entry_id, published))
+            for key, claim in claims.items():
+                self._main.set(("title", key), claim)
 
     # -- raw pages and feed content, for re-extraction --------------------------------------
 
     def put_raw(self, entry_id: str, html: str, source: str) -> None:
-        with contextlib.suppress(
-            OSError, sqlite3.DatabaseError
-        ):  # an evictable cache may fail quietly
-            self._pages.set(entry_id, (source, html))
+        self.put_raws([(entry_id, html, source)])
 
     def put_raws(self, raws: Iterable[tuple[str, str, str]]) -> None:
-        """Many (id, html, source) in one transaction: a commit each cost more than the write."""
+        """(id, html, source) of raw pages or feed content, in one transaction (a commit each
+        cost more than the writes); an evictable cache may fail quietly."""
         with (
             contextlib.suppress(OSError, sqlite3.DatabaseError),
             self._pages.transact(),
