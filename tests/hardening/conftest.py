@@ -21,7 +21,6 @@ from hardening_kit import HostileServer
 @pytest.fixture
 def hostile_server() -> Iterator[HostileServer]:
     server = HostileServer().start()
-    server.httpd.handle_error = lambda request, client_address: None  # type: ignore[method-assign]
     try:
         yield server
     finally:

@@ -120,7 +120,6 @@ def nasty_feed(server: HostileServer, name: str, *, refs: bool) -> bytes:
 def fetched(tmp_path_factory: pytest.TempPathFactory) -> Any:
     tmp = tmp_path_factory.mktemp("terminal")
     server = HostileServer().start()
-    server.httpd.handle_error = lambda request, client_address: None  # type: ignore[method-assign]
     try:
         server.add("/raw/feed", Route(body=nasty_feed(server, "raw", refs=False)))
         server.add("/refs/feed", Route(body=nasty_feed(server, "refs", refs=True)))

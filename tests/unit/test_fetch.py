@@ -178,25 +178,27 @@ async def test_per_host_limit_holds_on_the_wire(feedserver: FeedServer) -> None:
     assert feedserver.max_active[feedserver.host("localhost")] <= 2
 
 
-async def test_a_hosts_connection_is_reused_across_other_hosts_requests(
+@pytest.mark.parametrize(
+    ("idle_hosts", "rounds", "connections"),
+    [
+        (fetch_module.MAX_IDLE_HOSTS, 3, 2),  # each host's connection is reused across the other's
+        (1, 2, 4),  # idle hosts beyond the limit are closed
+    ],
+    ids=["reused-across-hosts", "idle-beyond-the-limit-closed"],
+)
+async def test_a_hosts_connection_is_kept_while_few_hosts_are_idle(
     feedserver: FeedServer,
+    monkeypatch: pytest.MonkeyPatch,
+    idle_hosts: int,
+    rounds: int,
+    connections: int,
 ) -> None:
+    monkeypatch.setattr(fetch_module, "MAX_IDLE_HOSTS", idle_hosts)
     feedserver.add("/feed", Route(body=FEED))
     async with Fetcher(CONFIG) as fetcher:
-        for host in ["127.0.0.1", "localhost"] * 3:
+        for host in ["127.0.0.1", "localhost"] * rounds:
             assert (await fetcher.fetch(feedserver.url("/feed", host))).ok
-    assert feedserver.connections == 2
-
-
-async def test_idle_hosts_beyond_the_limit_are_closed(
-    feedserver: FeedServer, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(fetch_module, "MAX_IDLE_HOSTS", 1)
-    feedserver.add("/feed", Route(body=FEED))
-    async with Fetcher(CONFIG) as fetcher:
-        for host in ["127.0.0.1", "localhost"] * 2:
-            assert (await fetcher.fetch(feedserver.url("/feed", host))).ok
-    assert feedserver.connections == 4
+    assert feedserver.connections == connections
 
 
 async def test_a_busy_host_is_not_closed_for_another(

@@ -376,18 +376,36 @@ async def test_per_host_limit_holds_for_pages(
     assert feedserver.max_active[feedserver.host()] <= 2
 
 
+async def fetch_past_an_old_entry(
+    feedserver: FeedServer,
+    store: Store,
+    make_config: MakeConfig,
+    executor: CountingExecutor,
+    title: str,
+) -> FeedConfig:
+    """Fetch the WordPress feed, kept 7 days, over an entry "viejo" stored 30 days ago.
+
+    The entry is indexed for search too, as a fetch would have done.
+    """
+    from tui_reader.search import SearchIndex
+
+    feed = serve_wordpress(feedserver)
+    old = Entry(id="viejo", url="https://x.example/viejo", title=title, feeds=(feed.url,),
+                published=datetime.now(UTC) - timedelta(days=30))  # fmt: skip
+    store.add_entries(feed.url, [old], {})
+    with SearchIndex.for_data_dir(store.data_dir) as index:
+        index.add_many([Document("viejo", old.title, "", (feed.url,), 0.0)])
+    await update(make_config([FeedConfig(url=feed.url, keep_days=7)]), store, executor=executor)
+    return feed
+
+
 async def test_retention_prunes_old_entries_at_the_end(
     feedserver: FeedServer,
     store: Store,
     make_config: MakeConfig,
     counting_executor: CountingExecutor,
 ) -> None:
-    feed = serve_wordpress(feedserver)
-    old = Entry(id="viejo", url="https://x.example/viejo", title="Viejo", feeds=(feed.url,),
-                published=datetime.now(UTC) - timedelta(days=30))  # fmt: skip
-    store.add_entries(feed.url, [old], {})
-    await update(make_config([FeedConfig(url=feed.url, keep_days=7)]), store,
-                 executor=counting_executor)  # fmt: skip
+    feed = await fetch_past_an_old_entry(feedserver, store, make_config, counting_executor, "Viejo")
     assert not store.has_entry("viejo")
     assert len(store.rows(feed.url)) == 5
 
@@ -400,14 +418,7 @@ async def test_pruned_entries_leave_the_search_index(
 ) -> None:
     from tui_reader.search import SearchIndex
 
-    feed = serve_wordpress(feedserver)
-    old = Entry(id="viejo", url="https://x.example/viejo", title="Arqueología", feeds=(feed.url,),
-                published=datetime.now(UTC) - timedelta(days=30))  # fmt: skip
-    store.add_entries(feed.url, [old], {})
-    with SearchIndex.for_data_dir(store.data_dir) as index:
-        index.add_many([Document("viejo", old.title, "", (feed.url,), 0.0)])
-    await update(make_config([FeedConfig(url=feed.url, keep_days=7)]), store,
-                 executor=counting_executor)  # fmt: skip
+    await fetch_past_an_old_entry(feedserver, store, make_config, counting_executor, "Arqueología")
     with SearchIndex.for_data_dir(store.data_dir) as index:
         assert index.search("arqueologia") == []
 
