@@ -705,18 +705,25 @@ def _with_link(rng: random.Random, sentence: str, site: Site, item: Item) -> str
     return " ".join(words)
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+def add_corpus_arguments(ap: argparse.ArgumentParser) -> None:
+    """The corpus's own options (`corpus_from_arguments` reads them), for each script serving it."""
     ap.add_argument("--feeds", type=int, default=5)
     ap.add_argument("--items", type=int, default=4)
     ap.add_argument("--full-share", type=float, default=0.5)
     ap.add_argument("--seed", type=int, default=1)
+
+
+def corpus_from_arguments(args: argparse.Namespace, port: int) -> Corpus:
+    return Corpus(args.feeds, args.items, full_share=args.full_share, seed=args.seed, port=port)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    add_corpus_arguments(ap)
     ap.add_argument("--port", type=int, default=8080)
     ap.add_argument("--out", type=Path, required=True)
     args = ap.parse_args(argv)
-    corpus = Corpus(
-        args.feeds, args.items, full_share=args.full_share, seed=args.seed, port=args.port
-    )
+    corpus = corpus_from_arguments(args, args.port)
     count = corpus.write(args.out)
     print(f"wrote {count} files under {args.out}", file=sys.stderr)
     return 0

@@ -31,7 +31,12 @@ from typing import Protocol
 if __package__ in (None, ""):
     sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parent.parent))
 
-from bench.corpus import Corpus, Resource
+from bench.corpus import (
+    Resource,
+    add_corpus_arguments,
+    corpus_from_arguments,
+    site_address,
+)
 
 MAX_HEADER = 64 * 1024
 
@@ -348,22 +353,15 @@ class BenchServer:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    ap.add_argument("--feeds", type=int, default=5)
-    ap.add_argument("--items", type=int, default=4)
-    ap.add_argument("--full-share", type=float, default=0.5)
-    ap.add_argument("--seed", type=int, default=1)
+    add_corpus_arguments(ap)
     ap.add_argument("--latency", type=float, default=0.0, help="ms added to every response")
     ap.add_argument("--jitter", type=float, default=None, help="+- ms (default: 20%% of latency)")
     ap.add_argument("--max-seconds", type=float, default=600.0)
     args = ap.parse_args(argv)
-    from bench.corpus import site_address
-
     addresses = [site_address(i) for i in range(args.feeds)]
     server = BenchServer(addresses, max_seconds=args.max_seconds, seed=args.seed)
     server.set_latency(args.latency, args.jitter)
-    corpus = Corpus(
-        args.feeds, args.items, full_share=args.full_share, seed=args.seed, port=server.port
-    )
+    corpus = corpus_from_arguments(args, server.port)
     server.source = corpus
     with server:
         for site in corpus.sites:
