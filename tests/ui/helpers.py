@@ -25,6 +25,12 @@ async def settle(pilot: Pilot[int], rounds: int = 3) -> None:
     await asyncio.to_thread(app._writer.submit(lambda: None).result)
 
 
+async def search_for(pilot: Pilot[int], words: str) -> None:
+    """Search with `/` as a person would: the words, enter, and the results settled."""
+    await pilot.press("slash", *words, "enter")
+    await settle(pilot)
+
+
 async def run_command(pilot: Pilot[int], text: str, wait: float = 0.5) -> None:
     """Open the command palette, type `text`, wait for its matches, and run the first."""
     await pilot.press("ctrl+p")

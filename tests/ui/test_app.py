@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
-from helpers import NARROW, WIDE, run_command, settle, status, titles
+from helpers import NARROW, WIDE, run_command, search_for, settle, status, titles
 
 from tui_reader.config import Config, ReaderConfig
 from tui_reader.demo.sample import BASE, BIT_NOTIZIE_KEY, add_many
@@ -242,8 +242,7 @@ async def test_search_matches_unindexed_titles_accent_and_case_insensitively(
     app = make_app(config, store)  # the sample store has no search index: titles still match
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
-        await pilot.press("slash", *"CIENCIA", "enter")
-        await settle(pilot)
+        await search_for(pilot, "CIENCIA")
         assert titles(app) == ["Ciência: satélite português chega à órbita"]
         assert app.pane == "entries"
         await pilot.press("escape")
@@ -493,8 +492,7 @@ async def test_fifty_thousand_entries_render_only_visible_lines(
         await pilot.press("G")
         await pilot.pause()
         assert app.entry_list.cursor == 50_007
-        await pilot.press("slash", *"número 4999", "enter")
-        await settle(pilot)
+        await search_for(pilot, "número 4999")
         assert len(app.entry_list.rows) == 11  # 4999, 49990-49999
 
 

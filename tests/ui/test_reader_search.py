@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from helpers import WIDE, header, index_sample, settle, status, titles
+from helpers import WIDE, header, index_sample, search_for, settle, status, titles
 
 from tui_reader.config import Config
 from tui_reader.demo.sample import BYTE, CIENCIA
@@ -25,8 +25,7 @@ async def test_search_finds_an_accented_word_of_the_article_text(
     app = make_app(config, store)
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
-        await pilot.press("slash", *"informatica", "enter")
-        await settle(pilot)
+        await search_for(pilot, "informatica")
         assert titles(app) == [PORTATEIS]  # the word is only in its text, with an accent
         assert "Search: informatica" in header(app)
         assert "1 results" in header(app)
@@ -47,8 +46,7 @@ async def test_results_are_ranked_title_matches_first(config: Config, store: Sto
     app = make_app(config, store)
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
-        await pilot.press("slash", *"TECLADO", "enter")
-        await settle(pilot)
+        await search_for(pilot, "TECLADO")
         # e0 is newer, but e5 has the word in its title
         assert [row[0] for row in app.entry_list.rows] == ["e5", "e0"]
 
@@ -79,8 +77,7 @@ async def test_keys_act_on_results_and_a_feed_choice_leaves_them(
     app = make_app(config, store)
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
-        await pilot.press("slash", *"elegir", "enter")
-        await settle(pilot)
+        await search_for(pilot, "elegir")
         assert titles(app) == [TECLADO]
         await pilot.press("m", "s")
         await settle(pilot)
@@ -103,8 +100,7 @@ async def test_search_finds_stored_articles_of_feeds_no_longer_listed(
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
         assert "e5" not in [row[0] for row in app.entry_list.rows]
-        await pilot.press("slash", *"teclado mec", "enter")
-        await settle(pilot)
+        await search_for(pilot, "teclado mec")
         assert titles(app) == [TECLADO]
 
 
@@ -124,8 +120,7 @@ async def test_a_store_failure_reading_a_result_is_shown_not_raised(
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
         monkeypatch.setattr(store, "entry", broken)  # e5 is not listed: read from the store
-        await pilot.press("slash", *"teclado mec", "enter")
-        await settle(pilot)
+        await search_for(pilot, "teclado mec")
         assert app.is_running
         assert "malformed" in status(app)
 
@@ -150,8 +145,7 @@ async def test_a_damaged_index_still_matches_titles_and_says_so(
     app = make_app(config, store)
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
-        await pilot.press("slash", *"satelite", "enter")
-        await settle(pilot)
+        await search_for(pilot, "satelite")
         assert titles(app) == ["Ciência: satélite português chega à órbita"]
         status = str(app.query_one("#status").render())
         assert "by title only" in status and "doctor" in status
