@@ -25,7 +25,9 @@ START_SECONDS: dict[str, float] = {}
 
 
 def body(feed: str, n: int) -> str:
-    words = " ".join(f"{feed.split('/')[2].split('.')[0]} story {n} sentence {i}." for i in range(80))
+    words = " ".join(
+        f"{feed.split('/')[2].split('.')[0]} story {n} sentence {i}." for i in range(80)
+    )
     return f"<p>{words}</p><p>{words}</p>"
 
 
@@ -90,12 +92,16 @@ def ttrss(ttrss_server: TTRSS) -> TTRSS:
         )
     server.update_feeds()
     count = int(server.sql("SELECT count(*) FROM ttrss_user_entries").split()[0])
-    assert count == len(FEEDS) * ITEMS_PER_FEED, server.sql("SELECT feed_url, last_error FROM ttrss_feeds")
+    assert count == len(FEEDS) * ITEMS_PER_FEED, server.sql(
+        "SELECT feed_url, last_error FROM ttrss_feeds"
+    )
     return server
 
 
 @pytest.fixture
-def sync_config(tmp_path: Path, ttrss: TTRSS, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Path]:
+def sync_config(
+    tmp_path: Path, ttrss: TTRSS, monkeypatch: pytest.MonkeyPatch
+) -> Callable[..., Path]:
     """A config file syncing with the server (the password in an environment variable)."""
     monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
 

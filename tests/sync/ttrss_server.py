@@ -99,7 +99,9 @@ class Origin:
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
-                url = self.path if "://" in self.path else f"http://{self.headers['Host']}{self.path}"
+                url = (
+                    self.path if "://" in self.path else f"http://{self.headers['Host']}{self.path}"
+                )
                 parts = urlsplit(url)
                 key = f"{parts.hostname}{parts.path}"
                 origin.requests.append(key)
