@@ -64,6 +64,8 @@ class Backend(Protocol):
 
     #: a short name for messages: "TT-RSS at https://…"
     label: str
+    #: the server and user, so state agreed with one account is never used with another
+    account: str
 
     def login(self) -> None: ...
 

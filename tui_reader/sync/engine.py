@@ -106,7 +106,7 @@ class SyncEngine:
         self.backend = backend
         self.store = store
         self.fixed = set(fixed)
-        self.state = SyncState.load(store, backend.label)
+        self.state = SyncState.load(store, backend.account)
         self.report = SyncReport()
         self.server: dict[str, RemoteFeed] = {}
 

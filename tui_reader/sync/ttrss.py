@@ -73,6 +73,7 @@ class TinyTinyRSS:
         self._password = password
         self._sid = ""
         self.label = f"TT-RSS at {self.url}"
+        self.account = f"ttrss {self.url} {user}"
         self._client = httpx.Client(
             timeout=httpx.Timeout(
                 connect=fetch.connect_timeout,
