@@ -24,8 +24,13 @@ def test_an_unreachable_host_is_said_so_not_no_feed_found(
 ) -> None:
     url = feedserver.url("/feedburner.xml")
     feedserver.stop()
-    with caplog.at_level(logging.WARNING), pytest.raises(DiscoveryError) as caught:
-        discover_feeds(url, CONFIG)
+    logger = logging.getLogger("tui_reader.discover")
+    logger.addHandler(caplog.handler)  # the CLI's logging setup may stop propagation
+    try:
+        with caplog.at_level(logging.WARNING), pytest.raises(DiscoveryError) as caught:
+            discover_feeds(url, CONFIG)
+    finally:
+        logger.removeHandler(caplog.handler)
     message = str(caught.value)
     assert message == (
         "could not connect to 127.0.0.1: connection refused (after 2 attempts); nothing added"

@@ -142,7 +142,9 @@ async def test_tls_to_a_plain_http_port_is_one_line_without_internals(
 
 @pytest.mark.parametrize(
     "raw_server",
-    [b"HTTP/1.1 302 Found\r\nLocation: http://x.example/\x1b]8;;evil\x07a\r\nContent-Length: 0\r\n\r\n"],
+    [
+        b"HTTP/1.1 302 Found\r\nLocation: http://x.example/\x1b]8;;evil\x07a\r\nContent-Length: 0\r\n\r\n"
+    ],
     indirect=True,
 )
 async def test_a_redirect_whose_location_holds_an_escape_is_refused_at_once(
