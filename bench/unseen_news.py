@@ -418,7 +418,7 @@ UNI = {
 }
 CATEGORY = {
     "es": ("Hogar conectado", "/seccion/hogar-conectado/"),
-    "it": ("Dispositivi", "/argomenti/dispositivi/"),
+    "it": ("Casa connessa", "/argomenti/casa-connessa/"),
 }
 SIDEBAR = {
     "es": "Lo más visto",
