@@ -63,6 +63,10 @@ def build_parser() -> argparse.ArgumentParser:
     fetch.add_argument("--no-fulltext", action="store_true", help="feeds only, fetch no page")
     fetch.add_argument("--json", action="store_true", help="print the summary and results as JSON")
 
+    sync = command("sync", help="sync subscriptions, entries, read and starred with [sync]")
+    sync.add_argument("--no-fulltext", action="store_true", help="fetch no page")
+    sync.add_argument("--json", action="store_true", help="print the summary as JSON")
+
     feeds = command("feeds", help="list, add or remove subscriptions")
     feeds_sub = feeds.add_subparsers(dest="feeds_command", metavar="ACTION", required=True)
     fl = feeds_sub.add_parser("list", parents=[common], help="list subscribed feeds")
@@ -267,6 +271,12 @@ def cmd_fetch(config: Config, args: argparse.Namespace) -> int:
     elif verbose or sys.stderr.isatty():
         print(summary.line(), file=sys.stderr)
     return EXIT_SOME_FAILED if summary.failed else EXIT_OK
+
+
+def cmd_sync(config: Config, args: argparse.Namespace) -> int:
+    from tui_reader.sync.command import cmd_sync as run
+
+    return run(config, as_json=args.json, fulltext=not args.no_fulltext)
 
 
 # -- feeds --------------------------------------------------------------------------------------
@@ -639,6 +649,7 @@ COMMANDS = {
     "import": cmd_import,
     "export": cmd_export,
     "search": cmd_search,
+    "sync": cmd_sync,
 }
 
 
