@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any, Literal, ParamSpec, TypeVar
 from urllib.parse import urlsplit
 
+from tui_reader import lifeline
 from tui_reader.config import Config, FeedConfig, merge_tables
 from tui_reader.feeds.fetch import (
     PAGE_ACCEPT,
@@ -133,7 +134,12 @@ def make_executor(config: Config) -> Executor:
     _start_resource_tracker()
     workers = config.fetch.workers or os.cpu_count() or 1
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method))
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context(method),
+        initializer=lifeline.watch_parent,
+        initargs=lifeline.pool_initargs(),
+    )
 
 
 class _Extraction:
