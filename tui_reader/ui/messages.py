@@ -111,6 +111,7 @@ class RefreshProgressed(Message):
 class RefreshFinished(Message):
     summary: FetchSummary | None
     error: str = ""
+    sync: str = ""  # what the sync with the server did (or why it failed), when configured
 
 
 @dataclass
