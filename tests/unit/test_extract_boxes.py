@@ -147,3 +147,25 @@ def test_a_credit_line_repeated_across_a_site_is_not_a_shape() -> None:
         art = extract_article(_page(body), f"{URL}{k}", rules=rules, site_stats=stats)
         assert f"Agencia número {k}" in _texts(art)
         stats = update_site_stats(stats, art, rules.repetition)
+
+
+def test_the_fast_path_is_checked_for_little_text_links_and_navigation() -> None:
+    from tui_reader.extract.convert import RawBlock, RawLink
+    from tui_reader.extract.fallback import thin_reason
+
+    article = [RawBlock("paragraph", PROSE), RawBlock("paragraph", PROSE2)] * 3
+    assert thin_reason(article) == ""
+    assert thin_reason([]) == "nothing found"
+    assert "characters of prose" in thin_reason([RawBlock("paragraph", PROSE)])
+    menu = [RawBlock("paragraph", w, links=[RawLink(0, len(w), "/x")]) for w in ["Inicio"] * 8]
+    assert "links" in thin_reason(menu)
+    nav = [RawBlock("paragraph", "Portada y más") for _ in range(12)] + article[:2]
+    assert "navigation" in thin_reason(nav * 2)
+
+
+def test_a_thin_fast_path_is_noted_in_the_trace() -> None:
+    from tui_reader.extract.pipeline import Trace
+
+    trace = Trace()
+    extract_article(_page(f"<p>{PROSE}</p>"), URL, trace=trace)
+    assert any(n.startswith("fast path: only") for n in trace.notes)
