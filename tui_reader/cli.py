@@ -244,16 +244,30 @@ def cmd_fetch(config: Config, args: argparse.Namespace) -> int:
         feeds = _select_feeds(effective_feeds(config, store), args.feed)
         progress = _Progress(len(feeds), sys.stderr)
         progress.enabled = progress.enabled and not args.json and not verbose
+        sync_error = ""
         try:
             with store.fetch_lock():
-                summary = pipeline.run_update(
-                    config,
-                    store,
-                    feeds=feeds,
-                    fulltext=not args.no_fulltext,
-                    progress=progress,
-                    force=bool(args.feed),
-                )
+                if config.sync is not None:  # the server's feeds and state first, then the rest
+                    from tui_reader.sync.service import run_sync
+
+                    outcome = run_sync(
+                        config,
+                        store,
+                        select=lambda every, _: _select_feeds(every, args.feed),
+                        fulltext=not args.no_fulltext,
+                        progress=progress,
+                        force=bool(args.feed),
+                    )
+                    summary, sync_error = outcome.summary or FetchSummary(()), outcome.error
+                else:
+                    summary = pipeline.run_update(
+                        config,
+                        store,
+                        feeds=feeds,
+                        fulltext=not args.no_fulltext,
+                        progress=progress,
+                        force=bool(args.feed),
+                    )
         except StoreLocked as exc:
             _err(f"{exc}; not fetching")
             return EXIT_LOCKED
@@ -265,12 +279,14 @@ def cmd_fetch(config: Config, args: argparse.Namespace) -> int:
         rate_limited = result.outcome == "skipped" and result.status_code is not None
         if result.outcome in ("failed", "gone") or rate_limited:
             _err(f"{result.feed}: {result.error or result.outcome}")
+    if sync_error:
+        _err(f"sync: {sync_error}")
     log.info("fetch: %s", summary.line(), extra={"summary": True})
     if args.json:
         print(json.dumps(_summary_json(summary), ensure_ascii=False))
     elif verbose or sys.stderr.isatty():
         print(summary.line(), file=sys.stderr)
-    return EXIT_SOME_FAILED if summary.failed else EXIT_OK
+    return EXIT_SOME_FAILED if summary.failed or sync_error else EXIT_OK
 
 
 def cmd_sync(config: Config, args: argparse.Namespace) -> int:
@@ -523,10 +539,7 @@ def cmd_doctor(config: Config, args: argparse.Namespace) -> int:
         for problem in problems:
             print(f"found: {clean_line(problem)}")
         count = store.rebuild_indexes()
-        from tui_reader.search import SearchIndex
-
-        with SearchIndex.recreate(SearchIndex.path_for(config.storage.data_dir)) as index:
-            indexed = index.rebuild(store)
+        indexed = store.rebuild_search_index()
         print(f"search index rebuilt: {indexed} articles")
     print(
         f"store at {config.storage.data_dir}: {len(problems)} problems found; indexes rebuilt from {count} entries"
@@ -598,7 +611,7 @@ def cmd_export(config: Config, args: argparse.Namespace) -> int:
 
 
 def cmd_search(config: Config, args: argparse.Namespace) -> int:
-    from tui_reader.search import SearchIndex, SearchIndexError
+    from tui_reader.search import SearchIndexError
     from tui_reader.services import effective_feeds
 
     query = " ".join(args.query)
@@ -607,8 +620,7 @@ def cmd_search(config: Config, args: argparse.Namespace) -> int:
             _select_feeds(effective_feeds(config, store), [args.feed])[0].url if args.feed else None
         )
         try:
-            with SearchIndex.for_data_dir(config.storage.data_dir) as index:
-                hits = index.search(query, limit=args.limit, feed=feed)
+            hits = store.search_index().search(query, limit=args.limit, feed=feed)
         except SearchIndexError as exc:
             raise StoreError(str(exc)) from None
         hits = [h for h in hits if store.has_entry(h.entry_id)]

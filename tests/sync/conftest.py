@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -13,7 +12,9 @@ from typing import Any
 import pytest
 from ttrss_server import PASSWORD, TTRSS, USER, install
 
-# Three feeds on invented hosts, in two categories; every item's content is the whole article.
+# Three feeds on invented hosts, in two categories. Alpha's and Beta's items carry the whole
+# article; Gamma's only a line of it, so its pages are fetched (through the origin's proxy).
+EXCERPTS = "http://gamma.example/atom.rss"
 FEEDS = {
     "http://alpha.example/feed.xml": ("Alpha News", "Tech"),
     "http://beta.example/rss": ("Beta Weekly", "Tech"),
@@ -31,17 +32,28 @@ def body(feed: str, n: int) -> str:
     return f"<p>{words}</p><p>{words}</p>"
 
 
+def page_html(url: str, title: str, n: int) -> str:
+    return (
+        f"<html><head><title>{title} story {n}</title></head><body><nav>Home | About</nav>"
+        f"<article><h1>{title} story {n}</h1>{body(url, n)}</article>"
+        "<footer>© the site</footer></body></html>"
+    )
+
+
 def feed_xml(url: str, title: str, count: int = ITEMS_PER_FEED) -> str:
     host = url.split("/")[2]
     now = datetime.now(UTC)
     items = []
     for n in range(1, count + 1):
         when = format_datetime(now - timedelta(hours=n))
+        if url == EXCERPTS:
+            content = f"<description>{title} story {n}, in a line…</description>"
+        else:
+            content = f"<content:encoded><![CDATA[{body(url, n)}]]></content:encoded>"
         items.append(
             f"<item><title>{title} story {n}</title>"
             f"<link>http://{host}/posts/{n}</link><guid>http://{host}/posts/{n}</guid>"
-            f"<pubDate>{when}</pubDate>"
-            f"<content:encoded><![CDATA[{body(url, n)}]]></content:encoded></item>"
+            f"<pubDate>{when}</pubDate>{content}</item>"
         )
     return (
         '<?xml version="1.0"?><rss version="2.0" '
@@ -79,6 +91,9 @@ def ttrss(ttrss_server: TTRSS) -> TTRSS:
     categories: dict[str, int] = {}
     for url, (title, category) in FEEDS.items():
         server.origin.put(url, feed_xml(url, title))
+        for n in range(1, ITEMS_PER_FEED + 1):
+            page = f"http://{url.split('/')[2]}/posts/{n}"
+            server.origin.put(page, page_html(url, title, n), "text/html; charset=utf-8")
         if category not in categories:
             categories[category] = int(
                 server.sql(
@@ -104,6 +119,9 @@ def sync_config(
 ) -> Callable[..., Path]:
     """A config file syncing with the server (the password in an environment variable)."""
     monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
+    # Article pages on the invented hosts are fetched through the origin, as TT-RSS fetches feeds;
+    # the server itself (127.0.0.1) is reached directly.
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{ttrss.origin.port}")
 
     def make(url: str = "", password_env: str = PASSWORD_ENV, **extra: Any) -> Path:
         lines = [
@@ -128,7 +146,3 @@ def sync_config(
         return path
 
     return make
-
-
-def environment() -> dict[str, str]:
-    return dict(os.environ)

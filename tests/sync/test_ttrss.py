@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FEEDS, ITEMS_PER_FEED, PASSWORD_ENV
+from conftest import EXCERPTS, FEEDS, ITEMS_PER_FEED, PASSWORD_ENV
 from relay import Relay
 from ttrss_server import TTRSS, free_port
 
@@ -73,6 +73,8 @@ def test_sync_both_ways(ttrss: TTRSS, sync_config: Callable[..., Path], tmp_path
             assert {r.title for r in rows} == {f"{title} story {n}" for n in range(1, 5)}
             article = store.article(rows[0].id)
             assert article is not None and "sentence 79" in article.text
+            # An excerpt's page is fetched and extracted, as for any feed's teaser.
+            assert article.source == ("page" if url == EXCERPTS else "feed")
         by_link = entries_by_link(store)
         links = sorted(by_link)
         read_here, starred_here = links[:5], links[5:7]

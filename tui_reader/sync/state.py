@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from tui_reader.models import utcnow
@@ -99,3 +100,17 @@ def pending(store: Store) -> tuple[SyncState, int]:
     count = local_changes(state, store.read_ids(), store.starred_ids())
     count += subscription_changes(state, (s["url"] for s in store.subscriptions()))
     return state, count
+
+
+def describe(state: SyncState, waiting: int) -> str:
+    """One status line: when the last sync was, whether it failed, what waits to be sent."""
+    if state.last_sync is None:
+        text = "Not synced yet"
+    else:
+        when = datetime.fromtimestamp(state.last_sync, UTC)
+        text = f"Last sync {when:%Y-%m-%d %H:%M} UTC"
+    if state.last_error:
+        text += f"; the last try failed: {state.last_error}"
+    if waiting:
+        text += f"; {waiting} change{'s' if waiting != 1 else ''} waiting for the next sync"
+    return text + " (r/R syncs)"
