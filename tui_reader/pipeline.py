@@ -31,6 +31,7 @@ from tui_reader.feeds.links import (
     article_url,
     canonical_url,
     entry_id,
+    kept_url,
     same_site,
     site_of,
     title_key,
@@ -40,7 +41,7 @@ from tui_reader.feeds.parse import FeedParseError, ParsedFeed, ParsedItem, parse
 from tui_reader.filters import Killfile
 from tui_reader.models import Article, Entry, FeedResult, FeedState, FetchSummary, utcnow
 from tui_reader.sanitize import clean_line
-from tui_reader.search import Document, SearchIndex, SearchIndexError
+from tui_reader.search import Document, SearchIndexError
 from tui_reader.services import (
     PENDING_STATE,
     apply_pending_state,
@@ -66,6 +67,22 @@ STORY_WINDOW = timedelta(days=3)
 def _one_line(exc: BaseException) -> str:
     lines = str(exc).strip().splitlines()
     return clean_line(lines[0]) if lines else type(exc).__name__
+
+
+# Skipped items named one by one in the log, per feed and run; the rest are counted.
+MAX_SKIPPED_LOGGED = 20
+
+
+def _log_skipped(feed: FeedConfig, parsed: ParsedFeed) -> None:
+    """The items of a feed that were left out (no link, a repeated guid, a non-http link)."""
+    if not parsed.skipped:
+        return
+    name = clean_line(feed.url)
+    for reason in parsed.skipped[:MAX_SKIPPED_LOGGED]:
+        LOG.info("feed %s: item skipped: %s", name, clean_line(reason))
+    more = len(parsed.skipped) - MAX_SKIPPED_LOGGED
+    if more > 0:
+        LOG.info("feed %s: %d more items skipped", name, more)
 
 
 # -- work done in the process pool ---------------------------------------------------------------
@@ -225,9 +242,6 @@ class _Run:
     stored: list[Entry] | None = None
     titles: dict[str, tuple[str, float]] = field(default_factory=dict)
     host_gates: dict[str, asyncio.Semaphore] = field(default_factory=dict)
-    # The search index, open for the whole run: opening and closing it (a WAL checkpoint) for
-    # each feed cost more than the feed's own writes.
-    search: SearchIndex | None = None
     # Feeds whose items came from elsewhere (a sync server), by URL: stored as if fetched.
     supplied: Mapping[str, ParsedFeed] = field(default_factory=dict)
     # Backpressure. A page takes an extraction slot before it is fetched and gives it back once
@@ -271,7 +285,7 @@ class _Run:
 
     def site_stats(self, site: str) -> Any:
         if site not in self.stats:
-            self.stats[site] = self.store.site_stats(site)
+            self.stats[site] = _stored_stats(self.store, site)
         return self.stats[site]
 
     def mode(self, feed: FeedConfig) -> Mode:
@@ -428,7 +442,7 @@ class _Run:
             return replace(shared, extracted=False)
         future: asyncio.Future[_Page] = asyncio.get_running_loop().create_future()
         self.pages[eid] = future
-        result = _Page(eid, canonical_url(link))
+        result = _Page(eid, kept_url(link))
         try:
             result = await self._page(eid, link, feed, language)
         finally:
@@ -464,7 +478,7 @@ class _Run:
             return _Page(final_id, url, article, made)
         except FetchError as exc:
             LOG.info("page %s: %s", target, exc)
-            return _Page(eid, canonical_url(link))
+            return _Page(eid, kept_url(link))
         finally:
             self.extract_slots.release()
 
@@ -473,15 +487,15 @@ class _Run:
         if res.stopped:
             final_id = self.resolve(entry_id(canonical_url(res.final_url)))
             stored = self.store.entry(final_id)
-            url = stored.url if stored is not None else canonical_url(res.final_url)
+            url = stored.url if stored is not None else kept_url(res.final_url)
             self.alias(eid, final_id)
             return _Page(final_id, url)
         if not res.ok:
             LOG.info("page %s: %s", res.url, status_error(res.status))
-            return _Page(eid, canonical_url(link))
+            return _Page(eid, kept_url(link))
         html = res.text()
         url = article_url(link, res.final_url, html, redirected_from_elsewhere=res.crossed_hosts)
-        final_id = self.resolve(entry_id(url))
+        final_id = self.resolve(entry_id(canonical_url(url)))
         self.alias(eid, final_id)
         if self.has_full_article(final_id):
             return _Page(final_id, url)
@@ -496,13 +510,12 @@ class _Run:
     def identify(self, link: str) -> tuple[str, str, bool]:
         """An item's entry id (its page's, if that redirected before), its article's URL, and
         whether that entry is stored already."""
-        canonical = canonical_url(link)
-        eid = self.resolve(entry_id(canonical))
+        eid = self.resolve(entry_id(canonical_url(link)))
         stored = self.store.entry(eid)
         if stored is None:
             # An article is only ever stored with its entry: none to look up.
             self.full.setdefault(eid, False)
-            return eid, canonical, False
+            return eid, kept_url(link), False
         return eid, stored.url, True
 
     async def story(
@@ -686,6 +699,7 @@ class _Run:
     ) -> FeedResult:
         """A parsed feed's items made into entries and articles, stored with its new state."""
         validators = validators or HTTPInfo()
+        _log_skipped(feed, parsed)
         cutoff = now - timedelta(days=keep_days(self.config, feed))
         mode = self.mode(feed)
         items = [item for item in parsed.items if item.published >= cutoff]
@@ -781,18 +795,10 @@ class _Run:
             )
             self.indexed.add(entry.id)
         try:
-            if self.search is None:
-                self.search = SearchIndex.for_data_dir(self.store.data_dir)
-            self.search.add_many(docs)
+            self.store.search_index().add_many(docs)
         except (SearchIndexError, sqlite3.Error, OSError) as exc:
             LOG.warning("search index not updated: %s", _one_line(exc))
-            self.close_index()  # opened again for the next feed
-
-    def close_index(self) -> None:
-        if self.search is not None:
-            with contextlib.suppress(SearchIndexError, sqlite3.Error, OSError):
-                self.search.close()
-            self.search = None
+            self.store.close_search_index()  # opened again for the next feed
 
     def release(self, stories: Iterable[_Story]) -> None:
         """Forget this run's page and extraction results of stories now stored whole.
@@ -812,7 +818,7 @@ class _Run:
 
     def save_stats(self) -> None:
         for site in sorted(self.dirty_stats):
-            self.store.put_site_stats(site, self.stats[site])
+            self.store.put_site_stats(site, self.stats[site].to_data())
         self.dirty_stats.clear()
 
 
@@ -856,8 +862,6 @@ async def update(
             )
             results = await asyncio.gather(*(run.update_feed(feed) for feed in feeds))
     finally:
-        if run is not None:
-            run.close_index()
         if run is not None and run.own_executor and run.executor is not None:
             run.executor.shutdown(wait=True, cancel_futures=True)
     _forget_in_search(store, store.prune(keep_days_by_feed(config, feeds)))
@@ -866,15 +870,22 @@ async def update(
     return FetchSummary(tuple(results))
 
 
+def _stored_stats(store: Store, site: str) -> Any:
+    """A site's extraction stats, kept in the store as data, as the extraction's `SiteStats`."""
+    from tui_reader.extract.repetition import SiteStats
+
+    return SiteStats.from_data(store.site_stats(site))
+
+
 def _forget_in_search(store: Store, entry_ids: list[str]) -> None:
     """Take entries retention removed out of the search index; a broken index fails nothing."""
     if not entry_ids:
         return
     try:
-        with SearchIndex.for_data_dir(store.data_dir) as index:
-            index.remove_many(entry_ids)
+        store.search_index().remove_many(entry_ids)
     except (SearchIndexError, sqlite3.Error, OSError) as exc:
         LOG.warning("search index not updated: %s", _one_line(exc))
+        store.close_search_index()
 
 
 def _synchronous(fn: Callable[P, Coroutine[Any, Any, T]]) -> Callable[P, T]:
@@ -949,7 +960,7 @@ def _reextract(
         rules = extraction.rules(feed)
         site = site_of(entry.url)
         if site not in stats_by_site:
-            stats_by_site[site] = store.site_stats(site)
+            stats_by_site[site] = _stored_stats(store, site)
         stats = stats_by_site[site]
         jobs.append(
             (entry, source, pool.submit(_extract_job, raw[1], entry.url, rules, stats, source))
