@@ -6,13 +6,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from helpers import info_text, search_for, settle, status
+from helpers import ids, index_sample, info_text, search_for, settle, status
 from rich.cells import cell_len
 from textual.pilot import Pilot
 
 from tui_reader.config import Config
 from tui_reader.demo.sample import BASE, BYTE, FETCHED
 from tui_reader.models import Article, Block, Entry, Link, LinkRef
+from tui_reader.search import SearchIndex
 from tui_reader.store import Store
 from tui_reader.ui.app import ReaderApp, make_app
 from tui_reader.ui.render import REPAIRED as REPAIRED_STYLE
@@ -236,3 +237,20 @@ async def test_every_list_that_mixes_feeds_names_the_site(
         assert "El Byte" in row_of_tr1()
         await search_for(pilot, "Caída")
         assert "El Byte" in row_of_tr1()
+
+
+async def test_search_finds_a_repaired_name_in_either_form(
+    config: Config, reading_store: Store
+) -> None:
+    entry, article = held_out_article()
+    index_sample(config, {})
+    with SearchIndex.for_data_dir(config.storage.data_dir) as index:
+        index.add(entry.id, entry.title, article.text, entry.feeds, entry.published)
+    app = make_app(config, reading_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        for query in ("twitter caída", "Gorjeo caída", "Apple iCloud", "Manzana iCloud"):
+            await search_for(pilot, query)
+            assert ids(app) == ["tr1"], query
+            await pilot.press("escape")
+            await settle(pilot)
