@@ -245,3 +245,14 @@ def repair_article(
     repaired = replace(article, title=new_title if article.title else article.title)
     repaired = replace(repaired, blocks=tuple(blocks))
     return RepairedArticle(repaired, new_title, tuple(title_repairs), repairs)
+
+
+def for_display(
+    article: Article, language: str = "", title: str = "", *, published: bool = False
+) -> tuple[Article, list[tuple[str, str]]]:
+    """What `show` prints: the article with brand names repaired (unless `published`) and the
+    (published, brand) names it repaired. Raises GlossaryError for a broken glossary file."""
+    if published:
+        return article, []
+    fixed = repair_article(article, default_glossary(), language, title)
+    return replace(fixed.article, title=fixed.title), fixed.names()
