@@ -285,7 +285,22 @@ class Store:
             ]
             self._user.set("subscriptions", merged)
             self._user.set("seeded", True)
+            self._user.set("seeded_urls", [s["url"] for s in subs if s["url"] not in existing])
         return True
+
+    def seeded_urls(self) -> set[str] | None:
+        """The subscriptions that came from the default list and are still only that (None for
+        a store seeded before the list was kept)."""
+        urls = self._user.get("seeded_urls")
+        return None if urls is None else set(urls)
+
+    def adopt_seeded(self, url: str, default_urls: Iterable[str] = ()) -> None:
+        """The user subscribed to `url` themselves: it is no longer a default to hide."""
+        with _storage_errors(self.root), self._user.transact():
+            urls = self._user.get("seeded_urls")
+            if urls is None:
+                urls = list(default_urls)
+            self._user.set("seeded_urls", [u for u in urls if u != url])
 
     # -- entries and articles ---------------------------------------------------------------
 
