@@ -343,11 +343,11 @@ def _page(inner: str, *, head: str = "", between: bool = False) -> str:
 
 
 def test_a_declared_feed_language_spares_the_detection(monkeypatch: pytest.MonkeyPatch) -> None:
-    from tui_reader.extract import pipeline as xp
+    from tui_reader.extract import metadata as xp
 
     calls: list[str] = []
-    real = xp._detect_language
-    monkeypatch.setattr(xp, "_detect_language", lambda text: calls.append(text) or real(text))
+    real = xp.detect_language
+    monkeypatch.setattr(xp, "detect_language", lambda text: calls.append(text) or real(text))
     fragment = "<p>" + "The quick brown fox jumps over the lazy dog again and again. " * 60 + "</p>"
     hinted = extract_article(fragment, "https://a.example/1", source="feed", language="es-ES")
     assert hinted.language == "es" and calls == []
@@ -358,10 +358,10 @@ def test_a_declared_feed_language_spares_the_detection(monkeypatch: pytest.Monke
 def test_language_detection_reads_a_bounded_sample(monkeypatch: pytest.MonkeyPatch) -> None:
     import py3langid
 
-    from tui_reader.extract import pipeline as xp
+    from tui_reader.extract import metadata as xp
 
     seen: list[int] = []
     real = py3langid.classify
     monkeypatch.setattr(py3langid, "classify", lambda text: seen.append(len(text)) or real(text))
-    assert xp._detect_language("Hola, esto es un texto en castellano. " * 400) == "es"
+    assert xp.detect_language("Hola, esto es un texto en castellano. " * 400) == "es"
     assert seen == [xp.LANGUAGE_SAMPLE]

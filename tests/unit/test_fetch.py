@@ -15,6 +15,7 @@ from feedserver import FeedServer, Route
 from tui_reader import __version__
 from tui_reader.config import FetchConfig
 from tui_reader.feeds import fetch as fetch_module
+from tui_reader.feeds import pools as pools_module
 from tui_reader.feeds.fetch import Fetcher, FetchError, HTTPInfo, TooLarge, parse_retry_after
 
 CONFIG = FetchConfig(
@@ -181,7 +182,7 @@ async def test_per_host_limit_holds_on_the_wire(feedserver: FeedServer) -> None:
 @pytest.mark.parametrize(
     ("idle_hosts", "rounds", "connections"),
     [
-        (fetch_module.MAX_IDLE_HOSTS, 3, 2),  # each host's connection is reused across the other's
+        (pools_module.MAX_IDLE_HOSTS, 3, 2),  # each host's connection is reused across the other's
         (1, 2, 4),  # idle hosts beyond the limit are closed
     ],
     ids=["reused-across-hosts", "idle-beyond-the-limit-closed"],
@@ -193,7 +194,7 @@ async def test_a_hosts_connection_is_kept_while_few_hosts_are_idle(
     rounds: int,
     connections: int,
 ) -> None:
-    monkeypatch.setattr(fetch_module, "MAX_IDLE_HOSTS", idle_hosts)
+    monkeypatch.setattr(pools_module, "MAX_IDLE_HOSTS", idle_hosts)
     feedserver.add("/feed", Route(body=FEED))
     async with Fetcher(CONFIG) as fetcher:
         for host in ["127.0.0.1", "localhost"] * rounds:
@@ -204,7 +205,7 @@ async def test_a_hosts_connection_is_kept_while_few_hosts_are_idle(
 async def test_a_busy_host_is_not_closed_for_another(
     feedserver: FeedServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(fetch_module, "MAX_IDLE_HOSTS", 1)
+    monkeypatch.setattr(pools_module, "MAX_IDLE_HOSTS", 1)
     feedserver.add("/slow", Route(body=FEED, delay=0.3))
     feedserver.add("/feed", Route(body=FEED))
     async with Fetcher(CONFIG) as fetcher:
@@ -229,8 +230,8 @@ async def test_every_host_pool_made_is_closed_even_when_requests_race(
             closed.append(self)
             await super().aclose()
 
-    monkeypatch.setattr(fetch_module.httpx, "AsyncHTTPTransport", Counted)
-    monkeypatch.setattr(fetch_module, "MAX_IDLE_HOSTS", 1)
+    monkeypatch.setattr(pools_module.httpx, "AsyncHTTPTransport", Counted)
+    monkeypatch.setattr(pools_module, "MAX_IDLE_HOSTS", 1)
     feedserver.add("/feed", Route(body=FEED, delay=0.1))
     async with Fetcher(CONFIG) as fetcher:
         assert (await fetcher.fetch(feedserver.url("/feed"))).ok

@@ -15,7 +15,7 @@ from urllib.parse import urljoin
 import feedparser
 import feedparser.mixin
 
-from tui_reader.feeds.fetch import decode_html
+from tui_reader.feeds.decode import decode_html
 from tui_reader.feeds.links import find_feed_links
 from tui_reader.models import pickled_by_fields
 from tui_reader.sanitize import clean_line, clean_text, is_safe_url
