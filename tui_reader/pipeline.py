@@ -37,6 +37,7 @@ from tui_reader.feeds.links import (
 )
 from tui_reader.feeds.parse import FeedParseError, ParsedFeed, ParsedItem, parse_feed
 from tui_reader.filters import Killfile
+from tui_reader.language import contradicts
 from tui_reader.models import Article, Entry, FeedResult, FeedState, FetchSummary, utcnow
 from tui_reader.sanitize import clean_line
 from tui_reader.search import Document, SearchIndex, SearchIndexError
@@ -159,6 +160,15 @@ class _Extraction:
         from tui_reader.extract import update_site_stats
 
         return update_site_stats(stats, article, rules.repetition)
+
+
+def _language(declared: str, item: ParsedItem, article: Article | None) -> str:
+    """The entry's language (a primary code): its article's (declared, checked against the
+    text in the worker), else the declaration, unless the title and summary contradict it."""
+    if article is not None and article.language:
+        return article.language
+    primary = declared.strip().lower().replace("_", "-").split("-", 1)[0]
+    return contradicts(f"{item.title}\n{item.summary}", primary) or primary
 
 
 def _uses_feed_content(mode: Mode, item: ParsedItem) -> bool:
@@ -577,7 +587,7 @@ class _Run:
             author=item.author or (article.author if article else ""),
             site=clean_line(site) or site_of(url),
             summary=item.summary,
-            language=feed.language or item.language or (article.language if article else ""),
+            language=_language(declared, item, article),
             via=via,
             guid=item.guid,
             has_article=has_article,
