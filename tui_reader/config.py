@@ -371,6 +371,11 @@ def _build(data: Mapping[str, Any], file: Path | str) -> Config:
     for binding_id, value in keys.items():
         if not isinstance(value, str) or not value.strip():
             raise ConfigError(file, f"reader.keys.{binding_id}", 'a key list such as "j,down"')
+    from tui_reader.keys import keymap_problem
+
+    problem = keymap_problem(keys)
+    if problem is not None:
+        raise ConfigError(file, f"reader.keys.{problem[0]}", problem[1])
     reader = ReaderConfig(
         measure=check.get(
             rd, "reader.", "measure", lambda v: _is_int(v) and 20 <= v <= 400, "columns, 20-400", 80

@@ -522,3 +522,23 @@ async def test_refresh_while_another_fetch_holds_the_lock_says_so(
             await settle(pilot)
         assert calls == [], "the reader does not fetch while another fetch runs"
         assert "another fetch is running" in str(app.query_one("#status").render())
+
+
+async def test_the_headless_key_table_matches_the_live_bindings(
+    config: Config, store: Store
+) -> None:
+    from textual.binding import Binding
+
+    from tui_reader.keys import DIALOG_KEYS, HELP_KEYS, MAIN_KEYS
+    from tui_reader.ui.screens.add_feed import AddFeedScreen
+    from tui_reader.ui.screens.help import HelpScreen
+
+    app = make_app(config, store)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        live: dict[str, str] = {}
+        for owner in (app, app.entry_list, app.article_view, HelpScreen, AddFeedScreen):
+            for binding in owner.BINDINGS:
+                assert isinstance(binding, Binding) and binding.id
+                live[binding.id] = binding.key
+        assert live == MAIN_KEYS | HELP_KEYS | DIALOG_KEYS
