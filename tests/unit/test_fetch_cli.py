@@ -110,7 +110,7 @@ def test_verbose_prints_the_summary_line(feedserver: FeedServer, tmp_path: Path)
     proc = fetch(config, "-v", "--no-fulltext")
     assert proc.returncode == 0
     assert re.fullmatch(
-        r"1 feeds ok, 0 failed, 0 not modified; 5 new entries, \d extracted\n", proc.stderr
+        r"1 feeds ok, 0 failed, 0 not modified; 6 new entries, \d extracted\n", proc.stderr
     ), proc.stderr
 
 
