@@ -63,6 +63,10 @@ def build_parser() -> argparse.ArgumentParser:
     fetch.add_argument("--no-fulltext", action="store_true", help="feeds only, fetch no page")
     fetch.add_argument("--json", action="store_true", help="print the summary and results as JSON")
 
+    sync = command("sync", help="sync subscriptions, entries, read and starred with [sync]")
+    sync.add_argument("--no-fulltext", action="store_true", help="fetch no page")
+    sync.add_argument("--json", action="store_true", help="print the summary as JSON")
+
     feeds = command("feeds", help="list, add or remove subscriptions")
     feeds_sub = feeds.add_subparsers(dest="feeds_command", metavar="ACTION", required=True)
     fl = feeds_sub.add_parser("list", parents=[common], help="list subscribed feeds")
@@ -240,16 +244,30 @@ def cmd_fetch(config: Config, args: argparse.Namespace) -> int:
         feeds = _select_feeds(effective_feeds(config, store), args.feed)
         progress = _Progress(len(feeds), sys.stderr)
         progress.enabled = progress.enabled and not args.json and not verbose
+        sync_error = ""
         try:
             with store.fetch_lock():
-                summary = pipeline.run_update(
-                    config,
-                    store,
-                    feeds=feeds,
-                    fulltext=not args.no_fulltext,
-                    progress=progress,
-                    force=bool(args.feed),
-                )
+                if config.sync is not None:  # the server's feeds and state first, then the rest
+                    from tui_reader.sync.service import run_sync
+
+                    outcome = run_sync(
+                        config,
+                        store,
+                        select=lambda every, _: _select_feeds(every, args.feed),
+                        fulltext=not args.no_fulltext,
+                        progress=progress,
+                        force=bool(args.feed),
+                    )
+                    summary, sync_error = outcome.summary or FetchSummary(()), outcome.error
+                else:
+                    summary = pipeline.run_update(
+                        config,
+                        store,
+                        feeds=feeds,
+                        fulltext=not args.no_fulltext,
+                        progress=progress,
+                        force=bool(args.feed),
+                    )
         except StoreLocked as exc:
             _err(f"{exc}; not fetching")
             return EXIT_LOCKED
@@ -261,12 +279,20 @@ def cmd_fetch(config: Config, args: argparse.Namespace) -> int:
         rate_limited = result.outcome == "skipped" and result.status_code is not None
         if result.outcome in ("failed", "gone") or rate_limited:
             _err(f"{result.feed}: {result.error or result.outcome}")
+    if sync_error:
+        _err(f"sync: {sync_error}")
     log.info("fetch: %s", summary.line(), extra={"summary": True})
     if args.json:
         print(json.dumps(_summary_json(summary), ensure_ascii=False))
     elif verbose or sys.stderr.isatty():
         print(summary.line(), file=sys.stderr)
-    return EXIT_SOME_FAILED if summary.failed else EXIT_OK
+    return EXIT_SOME_FAILED if summary.failed or sync_error else EXIT_OK
+
+
+def cmd_sync(config: Config, args: argparse.Namespace) -> int:
+    from tui_reader.sync.command import cmd_sync as run
+
+    return run(config, as_json=args.json, fulltext=not args.no_fulltext)
 
 
 # -- feeds --------------------------------------------------------------------------------------
@@ -654,6 +680,7 @@ COMMANDS = {
     "import": cmd_import,
     "export": cmd_export,
     "search": cmd_search,
+    "sync": cmd_sync,
 }
 
 

@@ -16,6 +16,7 @@ from typing import Any, Literal, TypeVar
 from urllib.parse import urlsplit
 
 from tui_reader import paths
+from tui_reader.sync.settings import SyncConfig, parse_sync
 
 FullText = Literal["auto"] | bool
 FilterAction = Literal["hide", "read"]
@@ -101,6 +102,7 @@ class Config:
     feeds: tuple[FeedConfig, ...] = ()
     default_feeds: tuple[FeedConfig, ...] = ()
     source: Path | None = None
+    sync: SyncConfig | None = None
 
     @property
     def log_file(self) -> Path:
@@ -204,7 +206,7 @@ def merge_tables(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, 
     return merged
 
 
-TOP_KEYS = {"storage", "fetch", "reader", "extract", "filters", "feeds"}
+TOP_KEYS = {"storage", "fetch", "reader", "extract", "filters", "feeds", "sync"}
 
 
 def _parse_filters(check: _Checker, items: Any, prefix: str) -> tuple[FilterRule, ...]:
@@ -397,6 +399,7 @@ def _build(data: Mapping[str, Any], file: Path | str) -> Config:
         extract=extract,
         filters=_parse_filters(check, data.get("filters", []), "filters"),
         feeds=parse_feeds(check, data.get("feeds", [])),
+        sync=parse_sync(file, data),
     )
 
 

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any, Literal, ParamSpec, TypeVar
 from urllib.parse import urlsplit
 
+from tui_reader import lifeline
 from tui_reader.config import Config, FeedConfig, merge_tables
 from tui_reader.feeds.fetch import (
     PAGE_ACCEPT,
@@ -134,7 +135,12 @@ def make_executor(config: Config) -> Executor:
     _start_resource_tracker()
     workers = config.fetch.workers or os.cpu_count() or 1
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method))
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context(method),
+        initializer=lifeline.watch_parent,
+        initargs=lifeline.pool_initargs(),
+    )
 
 
 class _Extraction:
@@ -236,6 +242,8 @@ class _Run:
     # The search index, open for the whole run: opening and closing it (a WAL checkpoint) for
     # each feed cost more than the feed's own writes.
     search: SearchIndex | None = None
+    # Feeds whose items came from elsewhere (a sync server), by URL: stored as if fetched.
+    supplied: Mapping[str, ParsedFeed] = field(default_factory=dict)
     # Backpressure. A page takes an extraction slot before it is fetched and gives it back once
     # extracted, so pages (bytes, text, the pool's queue) never pile up in this process when
     # fetching outruns extraction; feed content takes one around its extraction. Feeds are
@@ -630,6 +638,9 @@ class _Run:
     async def _update_feed(self, feed: FeedConfig) -> FeedResult:
         now = utcnow()
         state = self.store.feed_state(feed.url) or FeedState(key=feed.url, url=feed.url)
+        supplied = self.supplied.get(feed.url)
+        if supplied is not None:  # a sync server's copy of the feed: nothing to fetch
+            return await self._store_parsed(feed, replace(state, last_fetch=now), supplied, now)
         if state.status == "gone":
             return FeedResult(feed.url, "skipped", error=state.error)
         if (
@@ -684,7 +695,18 @@ class _Run:
             return FeedResult(feed.url, "failed", error=_one_line(exc), status_code=200)
         validators = res.info
         del res  # the feed's bytes, while its pages are fetched
+        return await self._store_parsed(feed, state, parsed, now, validators)
 
+    async def _store_parsed(
+        self,
+        feed: FeedConfig,
+        state: FeedState,
+        parsed: ParsedFeed,
+        now: datetime,
+        validators: HTTPInfo | None = None,
+    ) -> FeedResult:
+        """A parsed feed's items made into entries and articles, stored with its new state."""
+        validators = validators or HTTPInfo()
         mode = self.mode(feed)
         items = self.kept_items(feed, parsed, now)
         identities = [self.identify(item.link) for item in items]
@@ -838,6 +860,7 @@ async def update(
     progress: Callable[[FeedResult], None] | None = None,
     executor: Executor | None = None,
     force: bool = False,
+    supplied: Mapping[str, ParsedFeed] | None = None,
 ) -> FetchSummary:
     """Fetch every feed (or `feeds`) once, store new entries and articles, apply retention.
 
@@ -846,7 +869,8 @@ async def update(
 
     The process pool is started only when something needs parsing, so a run where every feed
     answers 304 costs no processes. `executor` lets the caller share one pool (or a thread pool
-    in tests); it is not shut down here.
+    in tests); it is not shut down here. `supplied`: feeds already parsed by URL (a sync
+    server's copy), stored without being fetched.
     """
     if feeds is None:
         feeds = effective_feeds(config, store)
@@ -863,6 +887,7 @@ async def update(
                 killfile=Killfile(config.filters),
                 force=force,
                 stored=[] if store.user_value(PENDING_STATE) else None,
+                supplied=supplied or {},
             )
             results = await asyncio.gather(*(run.update_feed(feed) for feed in feeds))
     finally:

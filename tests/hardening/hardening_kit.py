@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -292,6 +293,44 @@ def cli_popen(config: Path, *args: str, **kwargs: Any) -> subprocess.Popen[bytes
         env=kwargs.pop("env", None) or cli_env(),
         **kwargs,
     )
+
+
+# -- processes left behind ------------------------------------------------------------------------
+
+MARKER = "TUI_READER_TEST_RUN"
+
+
+def marked_env(marker: str) -> dict[str, str]:
+    """cli_env with a marker every process of the program inherits (workers, fork server...)."""
+    return cli_env(**{MARKER: marker})
+
+
+def marked_processes(marker: str) -> list[str]:
+    """`pid cmdline` of every live process whose environment holds the marker (from /proc)."""
+    needle = f"{MARKER}={marker}".encode()
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            environ = (entry / "environ").read_bytes()
+            status = (entry / "status").read_text()
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue  # gone meanwhile, or not ours to read
+        if needle in environ.split(b"\0") and "State:\tZ" not in status:
+            found.append(f"{entry.name} {cmdline.strip()[:120]}")
+    return found
+
+
+def wait_until_none_left(marker: str, deadline: float = 15.0) -> list[str]:
+    """The marked processes still alive once they stop going, or after `deadline` seconds."""
+    end = time.monotonic() + deadline
+    left = marked_processes(marker)
+    while left and time.monotonic() < end:
+        time.sleep(0.1)
+        left = marked_processes(marker)
+    return left
 
 
 # -- store snapshots -------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from feedserver import Route
 from hardening_kit import (
     Dynamic,
     HostileServer,
@@ -23,16 +24,19 @@ from hardening_kit import (
     assert_kept,
     cli,
     cli_popen,
+    marked_env,
+    marked_processes,
     normalise,
     record,
     rss,
     snapshot,
+    wait_until_none_left,
     write_config,
 )
 
 from tui_reader.store import Store
 
-KILLS = 50
+KILLS = 30
 SEED = 20261124
 BODY = "<p>" + "Texto largo del artículo sobre procesadores y terminales. " * 30 + "</p>"
 
@@ -62,17 +66,31 @@ def churning_feeds(server: HostileServer, names: str = "abcd") -> list[str]:
     return urls
 
 
+def kill_all(processes: list[str]) -> None:
+    """SIGKILL the processes a failed check found (`pid cmdline`), so none outlives the test."""
+    for line in processes:
+        with contextlib.suppress(OSError):
+            os.kill(int(line.split()[0]), signal.SIGKILL)
+
+
 def test_sigkill_at_random_instants_never_damages_the_store(
     hostile_server: HostileServer, tmp_path: Path
 ) -> None:
     urls = churning_feeds(hostile_server)
-    config = write_config(tmp_path, urls, fetch={"fulltext": "auto"})
+    # Slow feeds keep the run (and its process pool) going after the others are extracted.
+    for name in ("slow1", "slow2"):
+        base = hostile_server.url(f"/{name}")
+        body = rss(name, base + "/", [Item(f"{name} historia", f"{base}/h", content=BODY)])
+        hostile_server.add(f"/{name}/feed", Route(body=body, delay=1.5))
+        urls.append(hostile_server.url(f"/{name}/feed"))
+    config = write_config(tmp_path, urls, fetch={"fulltext": "auto", "read_timeout": 5.0})
     data, cache = tmp_path / "data", tmp_path / "cache"
     first = cli(config, "fetch")
     assert first.returncode == 0, first.stderr
     rng = random.Random(SEED)
     start = time.monotonic()
     completed = 0
+    with_children = 0  # kills that found the fetch's pool (workers, fork server) running
     for kill in range(KILLS):
         with Store(data, cache) as store:  # user state moves on between runs
             ids = sorted(store.all_rows(urls), key=lambda r: r.id)
@@ -80,10 +98,21 @@ def test_sigkill_at_random_instants_never_damages_the_store(
             if ids:
                 store.set_starred(rng.choice(ids).id, True)
         before = snapshot(data, cache, urls)
-        proc = cli_popen(config, "fetch", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.02, 0.7))
+        marker = f"{tmp_path.name}-{kill}"
+        proc = cli_popen(
+            config,
+            "fetch",
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=marked_env(marker),
+        )
+        time.sleep(rng.uniform(0.02, 2.0))
+        with_children += len(marked_processes(marker)) > 1
         proc.send_signal(signal.SIGKILL)
         proc.wait()
+        left = wait_until_none_left(marker)
+        kill_all(left)
+        assert not left, f"kill {kill}: processes of the killed fetch left running: {left}"
         after = snapshot(data, cache, urls)  # opens, and every row names a stored entry
         assert_kept(before, after)
         if kill % 10 == 9:
@@ -99,11 +128,12 @@ def test_sigkill_at_random_instants_never_damages_the_store(
     record(
         "faults",
         f"SIGKILL of `tui-reader fetch` at {KILLS} random instants (seeded), one store",
-        "nothing (the process is gone); the next fetch runs normally, exit 0",
+        "nothing (the process and its workers, fork server and resource tracker are gone: "
+        "0 left after any kill); the next fetch runs normally, exit 0",
         f"every entry, article, read and starred flag held before each kill; "
         f"`doctor`'s check finds no problem ({completed + 1} full fetches checked)",
     )
-    print(f"{KILLS} kills in {elapsed:.1f} s")
+    print(f"{KILLS} kills in {elapsed:.1f} s, {with_children} while its pool was running")
 
 
 # -- a full disk -------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from itertools import pairwise
 
 from tui_reader.extract.clean import fold
 from tui_reader.extract.compiled import Compiled
-from tui_reader.extract.convert import RawBlock
+from tui_reader.extract.convert import RawBlock, RawLink
 from tui_reader.extract.preclean import PreInfo
 from tui_reader.extract.repetition import SiteStats
 from tui_reader.extract.rules import Rules
@@ -188,7 +188,7 @@ def label_link(block: RawBlock, page_site: str) -> str | None:
         if rest or SENTENCE_END.search(head) or not same_site:
             return None
         return rule if label_words(head) <= 5 and link_words >= 2 else None
-    if is_label(label) and link_words >= 2:
+    if is_label(label) and link_words >= 2 and same_site:
         return rule
     return None
 
@@ -240,3 +240,48 @@ def _link_lines(block: RawBlock, page_site: str) -> bool:
         covered += lk.end - lk.start
     rest = text[skip:]
     return len(rest) - rest.count("\n") - covered <= 3 * len(links)
+
+
+def article_like(block: RawBlock, site: str, comp: Compiled) -> bool:
+    """Evidence of the article's own text: no rule that removes chrome may remove this.
+
+    Long, few links, or links into other sites (sources cited in a sentence): a 40-word
+    paragraph linking to a social network's blog is prose, not a share bar.
+    """
+    text = block.text
+    words = word_count(text)
+    if words < 20 or link_char_count(block) >= 0.3 * len(text):
+        return False
+    if words >= 40:
+        return True
+    return any(
+        not is_same_site(lk.href, site) and not is_social(lk.href, comp) for lk in block.links
+    ) or (not block.links and SENTENCE_END.search(text) is not None)
+
+
+def category_link(block: RawBlock, site: str, page_url: str) -> str | None:
+    """A category or tag link alone on a line: 1-2 short links into the site and nothing else."""
+    links = block.links
+    if block.kind != "paragraph" or not links or len(links) > 2 or "\n" in block.text:
+        return None
+    text = block.text
+    covered = sum(lk.end - lk.start for lk in links)
+    if HAS_WORD.search(_outside_links(text, links)) or covered < 0.8 * len(text.strip()):
+        return None
+    if any(word_count(text[lk.start : lk.end]) > 3 for lk in links):
+        return None
+    if all(
+        is_same_site(lk.href, site) and lk.href.rstrip("/") != page_url.rstrip("/") for lk in links
+    ):
+        return "structure:category"
+    return None
+
+
+def _outside_links(text: str, links: list[RawLink]) -> str:
+    parts: list[str] = []
+    pos = 0
+    for lk in links:
+        parts.append(text[pos : lk.start])
+        pos = lk.end
+    parts.append(text[pos:])
+    return "".join(parts)

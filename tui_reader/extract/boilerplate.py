@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from tui_reader.extract.blockrules import (
     LIST_RULES,
     BlockContext,
+    article_like,
+    category_link,
     density,
     is_box_title,
     is_social,
@@ -25,7 +27,9 @@ from tui_reader.extract.blockrules import (
 from tui_reader.extract.clean import fold
 from tui_reader.extract.convert import RawBlock
 from tui_reader.extract.preclean import PreInfo, SourceSection, drop_element, preclean
-from tui_reader.extract.repetition import is_repeated
+from tui_reader.extract.repetition import is_repeated, is_shape_repeated
+from tui_reader.extract.runs import Verdict, filter_runs, join_runs
+from tui_reader.extract.shapes import SHAPE_RULE, shape_label
 from tui_reader.extract.sites import page_site, same_page
 from tui_reader.models import Removal
 
@@ -151,6 +155,22 @@ def _links_box(w: _Walk, i: int, block: RawBlock, f: _Facts) -> str | None:
     return rule
 
 
+def _site_shape(w: _Walk, i: int, block: RawBlock, f: _Facts) -> str | None:
+    """A line whose shape ("Label <a>another article</a>") the site repeats (layer c)."""
+    stats = w.ctx.stats
+    if stats is None or not block.links or block.kind not in ("paragraph", "list"):
+        return None
+    label = shape_label(block.text, [(lk.start, lk.end, lk.href) for lk in block.links], w.site)
+    if label is not None and is_shape_repeated(stats, label, w.ctx.rules.repetition):
+        return SHAPE_RULE + label
+    return None
+
+
+def _category(w: _Walk, i: int, block: RawBlock, f: _Facts) -> str | None:
+    """A category or tag link alone at the top of the article."""
+    return category_link(block, w.site, w.ctx.url) if i <= 1 else None
+
+
 def _toc(w: _Walk, i: int, block: RawBlock, f: _Facts) -> str | None:
     return "structure:toc" if is_toc(block, w.headings) else None
 
@@ -183,31 +203,67 @@ def _duplicate(w: _Walk, i: int, block: RawBlock, f: _Facts) -> str | None:
 
 _Rule = Callable[[_Walk, int, RawBlock, _Facts], str | None]
 
-# In this order: the first rule that fires names the removal.
-_BLOCK_RULES: tuple[_Rule, ...] = (
+# Rules that judge a box by its look: never applied to article-like text (`article_like`).
+_BOX_RULES: tuple[_Rule, ...] = (
     _footer,
     _self_link,
     _follow,
     _promo,
     _links_box,
-    _toc,
-    _site_chrome,
-    _repeated,
-    _duplicate,
+    _site_shape,
+    _category,
 )
+# Rules that compare the block with the page or the site: applied to every block.
+_PAGE_RULES: tuple[_Rule, ...] = (_toc, _site_chrome, _repeated, _duplicate)
+_RUN_RULES: tuple[_Rule, ...] = (_footer, _self_link, _follow, _promo, _links_box, _site_shape)
 
 
 def _judge(w: _Walk, i: int, block: RawBlock) -> str | None:
-    """The id of the first rule that calls `block` chrome, or None to keep it."""
-    rule = _label_rules(w, i, block)
-    if rule is not None:
-        return rule
+    """The id of the first rule that calls `block` chrome, or None to keep it.
+
+    In this order: the first rule that fires names the removal.
+    """
+    prose = article_like(block, w.site, w.ctx.comp)
+    if prose:
+        w.drop_next_links = False
+    else:
+        rule = _label_rules(w, i, block)
+        if rule is not None:
+            return rule
     facts = _Facts(fold(block.text), word_count(block.text), i >= len(w.blocks) - 3)
-    for check in _BLOCK_RULES:
+    for check in _PAGE_RULES if prose else _BOX_RULES + _PAGE_RULES:
         rule = check(w, i, block, facts)
         if rule is not None:
             return rule
     return None
+
+
+def _run_judge(w: _Walk, i: int) -> Callable[[RawBlock, RawBlock | None], Verdict]:
+    """How one run (line) of block `i` is judged: as a box of its own, with the line after it."""
+    near_end = i >= len(w.blocks) - 3
+
+    def judge(run: RawBlock, nxt: RawBlock | None) -> Verdict:
+        if article_like(run, w.site, w.ctx.comp):
+            return None
+        marker = marker_rule(run, w.ctx)
+        if marker is not None:
+            rule, label_only = marker
+            if not label_only:
+                return rule, 1
+            return (rule, 2) if nxt is not None and _links_follow(nxt) else (rule, 1)
+        facts = _Facts(fold(run.text), word_count(run.text), near_end)
+        for check in _RUN_RULES:
+            found = check(w, i, run, facts)
+            if found is not None:
+                return found, 1
+        if nxt is not None and not run.links and is_box_title(run):
+            pair = join_runs(run, [run, nxt])  # "Label" / line break / <a>Title</a>
+            found = label_link(pair, w.site)
+            if found is not None:
+                return found, 2
+        return None
+
+    return judge
 
 
 def filter_blocks(
@@ -230,6 +286,11 @@ def filter_blocks(
             w.drop_next_links = False
         else:
             rule = _judge(w, i, block)
+            if rule is None and block.kind == "paragraph" and "\n" in block.text:
+                split = filter_runs(block, _run_judge(w, i), removed)
+                if split is None:
+                    continue  # every line was chrome (each one recorded)
+                block = split
         if rule == "repeated":
             repeated.append((len(keep), block))
         elif rule is None:

@@ -15,6 +15,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
+from tui_reader import lifeline
 from tui_reader.extract.rules import Rules, load_rules
 
 MAX_BYTES = 8 * 1024 * 1024
@@ -111,7 +112,11 @@ def _results(jobs: list[Job]) -> Iterator[tuple[str, str | None]]:
         return
     workers = max(1, min(os.cpu_count() or 1, len(jobs)))
     chunk = max(1, min(16, len(jobs) // (workers * 4) or 1))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        initializer=lifeline.watch_parent,
+        initargs=lifeline.pool_initargs(),
+    ) as pool:
         yield from pool.map(_process, jobs, chunksize=chunk)
 
 

@@ -24,6 +24,7 @@ from tui_reader.extract.boilerplate import (
 from tui_reader.extract.clean import clean_byline, clean_href, clean_line, fold
 from tui_reader.extract.compiled import compile_rules
 from tui_reader.extract.convert import BlockWalker, RawBlock, attach_attributions
+from tui_reader.extract.fallback import prose_chars, thin_reason
 from tui_reader.extract.parse import decode, parse_fragment, parse_page
 from tui_reader.extract.repetition import SiteStats
 from tui_reader.extract.resolve import absolutize, base_url, finish_blocks
@@ -58,7 +59,7 @@ def _container(root: Any) -> Any:
     return body if body is not None else root
 
 
-def _trafilatura(root: Any) -> Any:
+def _trafilatura(root: Any, fast: bool = True) -> Any:
     """The article body as trafilatura's XML tree (None when it finds nothing).
 
     No URL is given: trafilatura would resolve every link of the page (kept or not) with
@@ -74,7 +75,7 @@ def _trafilatura(root: Any) -> Any:
         include_formatting=True,
         include_tables=True,
         include_images=False,
-        fast=True,
+        fast=fast,
         with_metadata=False,
         output_format="xml",
     )
@@ -156,9 +157,22 @@ def _page_meta(root: Any, url: str) -> _Meta:
     )
 
 
-def _page_blocks(root: Any, url: str) -> list[RawBlock]:
+def _page_blocks(root: Any, url: str, trace: Trace) -> list[RawBlock]:
+    """trafilatura's fast path; its full path (with its fallbacks) when that looks wrong."""
+    raw = _walk_trafilatura(root, url, fast=True)
+    why = thin_reason(raw)
+    if why:
+        full = _walk_trafilatura(root, url, fast=False)
+        used = prose_chars(full) > 1.25 * prose_chars(raw)
+        trace.notes.append(f"fast path: {why}; full path {'used' if used else 'no better'}")
+        if used:
+            return full
+    return raw
+
+
+def _walk_trafilatura(root: Any, url: str, fast: bool) -> list[RawBlock]:
     try:
-        body = _trafilatura(root)
+        body = _trafilatura(root, fast)
     except Exception as err:
         LOG.debug("trafilatura failed on %s: %s", url, err)
         return []
@@ -209,7 +223,7 @@ def run(
     is_page = source == "page"
     declared = metadata.declared_language(root) if is_page else ""
     meta = _page_meta(root, url) if is_page else _Meta()
-    raw = _page_blocks(root, url) if is_page else []
+    raw = _page_blocks(root, url, trace) if is_page else []
     trace.how = _HOW_PAGE
     if not raw:
         trace.how = _HOW_FEED if source == "feed" else _HOW_CONTAINER

@@ -188,6 +188,8 @@ def preclean(
         dropped.add(el)
         if text:
             removed.append(Removal(f"selector:{sel}", text[:300]))
+    if "display" in html:
+        _break_inline_boxes(root, html)
     if "blockquote" in html:
         _repair_quotes(root)
     if "figcaption" in html or "wp-caption-text" in info.classes:
@@ -339,3 +341,42 @@ def _captions_to_paragraphs(root: Any, info: PreInfo) -> None:
                 continue
             parent.replace(cap, para)
         info.captions.add(fold(text))
+
+
+# An inline element displayed as a block inside a paragraph is a box of its own: a style
+# attribute, or a class that a <style> of the page displays as a block.
+_BLOCK_DISPLAY = r"display\s*:\s*(?:block|flex|grid|table|list-item)"
+_BLOCK_STYLE = re.compile(_BLOCK_DISPLAY, re.I)
+_STYLE_SHEETS = re.compile(r"<style[^>]*>(.*?)</style>", re.I | re.S)
+_BLOCK_CLASS_RULE = re.compile(r"\.(-?[_A-Za-z][\w-]*)\s*\{[^}]*?" + _BLOCK_DISPLAY, re.I)
+_INLINE_IN_P = etree.XPath(
+    "/descendant::p//*[self::span or self::a or self::small or self::em or self::i or self::b"
+    " or self::strong or self::ins or self::mark or self::cite or self::label][@style or @class]"
+)
+
+
+def _block_classes(html: str) -> frozenset[str]:
+    """Classes that the page's own style sheets display as blocks (".box{display:block}")."""
+    found: set[str] = set()
+    for sheet in _STYLE_SHEETS.findall(html[:400_000]):
+        if "display" in sheet:
+            found.update(_BLOCK_CLASS_RULE.findall(sheet))
+    return frozenset(found)
+
+
+def _break_inline_boxes(root: Any, html: str) -> None:
+    """Line breaks around inline elements displayed as blocks inside a paragraph, so that the
+    block rules judge such a box as a line of its own (`runs`)."""
+    classes = _block_classes(html)
+    for el in _INLINE_IN_P(root):
+        style = el.get("style")
+        if not (style and _BLOCK_STYLE.search(style)) and classes.isdisjoint(
+            (el.get("class") or "").split()
+        ):
+            continue
+        if el.getparent() is None:
+            continue
+        el.addprevious(el.makeelement("br", {}))
+        after = el.makeelement("br", {})
+        after.tail, el.tail = el.tail, None
+        el.addnext(after)

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 from tui_reader.extract.clean import fold
 from tui_reader.extract.rules import RepetitionRules
-from tui_reader.models import Article
+from tui_reader.extract.shapes import SHAPE_RULE, shape_label, shape_text, url_site
+from tui_reader.models import Article, Block
 
 MAX_KEYS = 4000  # bound on the number of hashes kept per site
 _DEFAULTS = RepetitionRules()
@@ -51,6 +52,9 @@ def update_site_stats(
     for removal in article.removed:
         if removal.rule == "repeated" and _eligible(removal.text, rep):
             keys.add(block_key(removal.text))
+        elif removal.rule.startswith(SHAPE_RULE):
+            keys.add(block_key(shape_text(removal.rule[len(SHAPE_RULE) :])))
+    keys.update(block_key(shape_text(label)) for label in article_shapes(article))
     counts = dict(stats.counts)
     for key in keys:
         counts[key] = counts.get(key, 0) + 1
@@ -59,6 +63,44 @@ def update_site_stats(
         keep = sorted(counts.items(), key=lambda kv: kv[1], reverse=True)[: MAX_KEYS * 3 // 4]
         counts = dict(keep)
     return SiteStats(articles=stats.articles + 1, counts=counts)
+
+
+def article_shapes(article: Article) -> set[str]:
+    """The shape labels of the article's kept lines (see `shapes.shape_label`)."""
+    site = url_site(article.url)
+    if not site:
+        return set()
+    hrefs = {lk.number: lk.href for lk in article.links}
+    labels: set[str] = set()
+    for block in article.blocks:
+        if block.links and block.kind in ("paragraph", "list"):
+            labels.update(_line_shapes(block, hrefs, site))
+    return labels
+
+
+def _line_shapes(block: Block, hrefs: dict[int, str], site: str) -> list[str]:
+    found: list[str] = []
+    start = 0
+    for line in block.text.split("\n"):
+        end = start + len(line)
+        spans = [
+            (lk.start - start, lk.end - start, hrefs.get(lk.number, ""))
+            for lk in block.links
+            if lk.start >= start and lk.end <= end
+        ]
+        label = shape_label(line, spans, site) if spans else None
+        if label is not None:
+            found.append(label)
+        start = end + 1
+    return found
+
+
+def is_shape_repeated(stats: SiteStats | None, label: str, rep: RepetitionRules) -> bool:
+    """Whether the site repeats lines of this shape (the same rule as `is_repeated`)."""
+    if stats is None or stats.articles < rep.min_articles:
+        return False
+    seen = stats.counts.get(block_key(shape_text(label)), 0)
+    return seen >= rep.min_articles and seen >= rep.min_share * stats.articles
 
 
 def is_repeated(stats: SiteStats | None, text: str, rep: RepetitionRules) -> bool:

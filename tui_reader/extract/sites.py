@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from tui_reader.extract.shapes import site_key
 from tui_reader.feeds.links import site_of
+
+__all__ = ["host_of", "is_same_site", "page_site", "same_page", "site_key"]
 
 
 def host_of(url: str) -> str:
@@ -11,14 +14,6 @@ def host_of(url: str) -> str:
         return site_of(url)
     except ValueError:
         return ""
-
-
-def site_key(host: str) -> str:
-    """A crude registrable domain: the last two labels (three for short second levels)."""
-    parts = host.split(".")
-    if len(parts) >= 3 and len(parts[-2]) <= 3 and len(parts[-1]) == 2:
-        return ".".join(parts[-3:])
-    return ".".join(parts[-2:])
 
 
 def page_site(url: str) -> str:

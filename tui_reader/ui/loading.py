@@ -102,7 +102,9 @@ class LoadingMixin(ReaderBase):
         added, self._show_feed_after_load = self._show_feed_after_load, None
         if added is not None and any(item.key == added for item in self.feed_list.items):
             self.go_to_feed(added)
-        if message.initial and not self.feeds:
+        if message.initial and self.config.sync is not None:
+            self.show_sync_state()  # the server's feeds come with the first sync
+        elif message.initial and not self.feeds:
             self.status(
                 "No feeds yet: add one with `tui-reader add URL`, or try `tui-reader demo`."
             )

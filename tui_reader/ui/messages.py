@@ -108,6 +108,7 @@ class RefreshProgressed(Message):
 class RefreshFinished(Message):
     summary: FetchSummary | None
     error: str = ""
+    sync: str = ""  # what the sync with the server did (or why it failed), when configured
 
 
 @dataclass

@@ -8,6 +8,7 @@ from typing import Any
 from textual import on, work
 
 from tui_reader.config import FeedConfig
+from tui_reader.models import FetchSummary
 from tui_reader.store import StoreLocked
 from tui_reader.ui.base import ReaderBase
 from tui_reader.ui.messages import RefreshFinished, RefreshProgressed
@@ -24,11 +25,14 @@ class RefreshMixin(ReaderBase):
         if self.refreshing:
             self.status("A refresh is already running.")
             return
-        if not feeds:
+        if not feeds and self.config.sync is None:  # a sync may bring the server's feeds
             self.status("No feeds to refresh.")
             return
         self.refreshing = True
-        self.status(f"Refreshing {len(feeds)} feed{'s' if len(feeds) != 1 else ''}…")
+        if self.config.sync is not None:
+            self.status("Syncing…")
+        else:
+            self.status(f"Refreshing {len(feeds)} feed{'s' if len(feeds) != 1 else ''}…")
         self.refresh_feeds(feeds)
 
     @work(thread=True, exclusive=True, group="refresh")
@@ -43,6 +47,9 @@ class RefreshMixin(ReaderBase):
             done += 1
             self.post_message(RefreshProgressed(result, done, total))
 
+        if self.config.sync is not None:
+            self.sync_and_refresh(feeds, progress)
+            return
         try:
             with self.store.fetch_lock():  # a cron fetch and the reader never fetch at once
                 summary = run_update(
@@ -61,6 +68,41 @@ class RefreshMixin(ReaderBase):
             return
         self.post_message(RefreshFinished(summary))
 
+    def sync_and_refresh(self, feeds: list[FeedConfig], progress: Any) -> None:
+        """(In the refresh worker.) Sync with the server, then refresh `feeds` and any feed the
+        server added; a failed sync still refreshes the feeds that are not synced."""
+        from tui_reader.sync.service import run_sync
+
+        wanted = {f.url for f in feeds}
+        known = {f.url for f in self.feeds}
+
+        def select(every: list[FeedConfig], synced: set[str]) -> list[FeedConfig]:
+            return [f for f in every if f.url in wanted or (f.url in synced and f.url not in known)]
+
+        try:
+            with self.store.fetch_lock():
+                outcome = run_sync(
+                    self.config, self.store, select=select, progress=progress, force=True
+                )
+        except StoreLocked:
+            self.post_message(RefreshFinished(None, "another fetch is running; try again soon"))
+            return
+        except Exception as exc:
+            self.post_message(RefreshFinished(None, f"sync failed: {exc}"))
+            return
+        line = outcome.report.line() if outcome.report is not None else ""
+        if outcome.error:
+            line = f"sync failed: {outcome.error}"
+        self.post_message(RefreshFinished(outcome.summary or FetchSummary(()), sync=line))
+
+    @work(thread=True, exclusive=True, group="sync-state")
+    def show_sync_state(self) -> None:
+        """The last sync and the changes waiting for the next, on the status line."""
+        from tui_reader.sync.state import describe, pending
+
+        text = describe(*pending(self.store))
+        self.call_from_thread(self.status, text)
+
     @on(RefreshProgressed)
     def refresh_progressed(self, message: RefreshProgressed) -> None:
         result = message.result
@@ -72,6 +114,8 @@ class RefreshMixin(ReaderBase):
         self.refreshing = False
         if message.summary is None:
             self.status(message.error)
+        elif message.sync:
+            self.status(f"{message.sync} · {message.summary.line()}")
         else:
             self.status(message.summary.line())
         self.load_store()

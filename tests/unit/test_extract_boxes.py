@@ -1,0 +1,171 @@
+"""The box model: boxes inside paragraphs, the evidence guard, category links, site shapes."""
+
+from __future__ import annotations
+
+from tui_reader.extract import SiteStats, extract_article, load_rules, update_site_stats
+from tui_reader.models import Article
+
+URL = "https://noticias.example/2026/una-historia/"
+PROSE = (
+    "La empresa ha presentado esta semana su nuevo portátil, que llegará a las tiendas antes del "
+    "verano con un precio contenido y una batería que dura más de lo habitual en su categoría."
+)
+PROSE2 = (
+    "Los primeros análisis apuntan a un consumo menor que el del modelo anterior, y los técnicos "
+    "consultados destacan que apenas se calienta durante las pruebas más exigentes de la semana."
+)
+
+
+def _page(body: str, head: str = "") -> str:
+    return (
+        f"<!DOCTYPE html><html lang='es'><head><meta charset='utf-8'><title>Historia</title>"
+        f"{head}</head><body><article><h1>Historia</h1>{body}</article></body></html>"
+    )
+
+
+def _texts(article: Article) -> str:
+    return "\n".join(b.text for b in article.blocks)
+
+
+def _rules_of(article: Article) -> list[str]:
+    return [r.rule for r in article.removed]
+
+
+def test_a_box_after_a_line_break_goes_and_the_paragraph_stays() -> None:
+    body = (
+        f"<p>{PROSE}<br><span class='q81'>Lectura del día: "
+        f"<a href='/2026/otra-historia-del-sitio/'>Otra historia del mismo sitio web</a>"
+        f"</span></p><p>{PROSE2}</p>"
+    )
+    art = extract_article(_page(body), URL)
+    text = _texts(art)
+    assert PROSE in text and PROSE2 in text
+    assert "Otra historia" not in text
+    assert "structure:label-link" in _rules_of(art)
+
+
+def test_an_inline_element_styled_as_a_block_is_a_box_of_its_own() -> None:
+    styled = (
+        f"<p>{PROSE} <small style='display: block; border: 1px solid'>Más aquí ⇒ "
+        f"<a href='/2026/otra/'>Cómo elegir un portátil para estudiar</a></small></p>"
+        f"<p>{PROSE2}</p>"
+    )
+    by_class = (
+        f"<p>{PROSE} <span class='zz9'>Más aquí ⇒ "
+        f"<a href='/2026/otra/'>Cómo elegir un portátil para estudiar</a></span></p>"
+        f"<p>{PROSE2}</p>"
+    )
+    css = "<style>.zz9 { margin: 0; display:block }</style>"
+    for page in (_page(styled), _page(by_class, css)):
+        art = extract_article(page, URL)
+        assert PROSE in _texts(art) and "Cómo elegir" not in _texts(art)
+
+
+def test_the_same_inline_element_without_block_display_stays_in_the_text() -> None:
+    body = (
+        f"<p>{PROSE} <span class='zz9'>Más aquí ⇒ "
+        f"<a href='/2026/otra/'>Cómo elegir un portátil para estudiar</a></span></p>"
+    )
+    art = extract_article(_page(body, "<style>.zz9 { color: red }</style>"), URL)
+    assert "Cómo elegir un portátil" in _texts(art)
+
+
+def test_a_label_line_and_the_link_line_under_it_go_together() -> None:
+    body = (
+        f"<p>{PROSE}<br><b>En la misma serie</b><br>"
+        f"<a href='/2026/otra/'>Cómo elegir un portátil para estudiar</a></p><p>{PROSE2}</p>"
+    )
+    text = _texts(extract_article(_page(body), URL))
+    assert PROSE in text and "En la misma serie" not in text and "Cómo elegir" not in text
+
+
+def test_a_follow_footer_with_machine_translated_network_names_goes() -> None:
+    body = (
+        f"<p>{PROSE}</p><p>{PROSE2}</p><p><em>¿Te gustan nuestras historias? Síguenos en "
+        "<a href='https://twitter.com/x'>Gorjeo</a> y <a href='https://facebook.com/x'>"
+        "Facebook</a> o con nuestro <a href='/feed/'>RSS</a>.</em></p>"
+    )
+    art = extract_article(_page(body), URL)
+    assert "Gorjeo" not in _texts(art)
+
+
+def test_a_category_link_alone_at_the_top_goes() -> None:
+    body = f"<p><a href='/seccion/portatiles/'>Portátiles</a></p><p>{PROSE}</p><p>{PROSE2}</p>"
+    art = extract_article(_page(body), URL)
+    # trafilatura may drop it itself; either way it is not the article's first line
+    assert _texts(art).split("\n")[0] == PROSE
+
+
+def test_article_like_text_is_never_removed_as_a_share_bar() -> None:
+    blog = (
+        "En un artículo publicado en el <a href='https://blog.x.com/engineering/'>blog oficial</a>"
+        " de la red social, sus ingenieros explican que la función llegará primero a Europa y que "
+        "los resultados se compartirán con investigadores de la <a href='https://uni.example/'>"
+        "universidad</a> antes de ampliarla al resto de países del mundo."
+    )
+    art = extract_article(_page(f"<p>{PROSE}</p><p>{blog}</p><p>{PROSE2}</p>"), URL)
+    assert "blog oficial de la red social" in _texts(art)
+    assert "https://blog.x.com/engineering/" in [lk.href for lk in art.links]
+
+
+def test_a_credit_line_to_another_site_stays() -> None:
+    credit = "<p>Fuente: <a href='https://agencia.example/n'>Agencia Norte</a></p>"
+    body = f"<p>{PROSE}</p><p>{PROSE2}</p>{credit}"
+    assert "Fuente: Agencia Norte" in _texts(extract_article(_page(body), URL))
+
+
+def test_a_site_learns_a_box_label_the_lexicon_does_not_know() -> None:
+    rules = load_rules()
+    stats: SiteStats | None = None
+
+    def page(k: int) -> str:
+        return _page(
+            f"<p>{PROSE} Número {k}.</p><p>Y no te vayas sin ver "
+            f"<a href='/2026/historia-{k}/'>La historia número {k} de esta semana</a></p>"
+            f"<p>{PROSE2} Fin {k}.</p>"
+        )
+
+    first = extract_article(page(0), f"{URL}0", rules=rules)
+    assert "La historia número 0" in _texts(first)  # alone, nothing tells it is a box
+    for k in range(1, 5):
+        art = extract_article(page(k), f"{URL}{k}", rules=rules, site_stats=stats)
+        stats = update_site_stats(stats, art, rules.repetition)
+    last = extract_article(page(9), f"{URL}9", rules=rules, site_stats=stats)
+    assert "La historia número 9" not in _texts(last)
+    assert "site:shape:y no te vayas sin ver" in _rules_of(last)
+    assert PROSE in _texts(last)
+
+
+def test_a_credit_line_repeated_across_a_site_is_not_a_shape() -> None:
+    rules = load_rules()
+    stats: SiteStats | None = None
+    for k in range(6):
+        body = (
+            f"<p>{PROSE} {k}.</p><p>{PROSE2}</p>"
+            f"<p>Fuente: <a href='https://agencia{k}.example/n'>Agencia número {k}</a></p>"
+        )
+        art = extract_article(_page(body), f"{URL}{k}", rules=rules, site_stats=stats)
+        assert f"Agencia número {k}" in _texts(art)
+        stats = update_site_stats(stats, art, rules.repetition)
+
+
+def test_the_fast_path_is_checked_for_little_text_links_and_navigation() -> None:
+    from tui_reader.extract.convert import RawBlock, RawLink
+    from tui_reader.extract.fallback import thin_reason
+
+    article = [RawBlock("paragraph", PROSE), RawBlock("paragraph", PROSE2)] * 3
+    assert thin_reason(article) == ""
+    assert thin_reason([]) == "nothing found"
+    assert "characters of prose" in thin_reason([RawBlock("paragraph", PROSE)])
+    menu = [RawBlock("paragraph", w, links=[RawLink(0, len(w), "/x")]) for w in ["Inicio"] * 8]
+    assert "links" in thin_reason(menu)
+    nav = [RawBlock("paragraph", "Portada y más") for _ in range(12)] + article[:2]
+    assert "navigation" in thin_reason(nav * 2)
+
+
+def test_a_thin_fast_path_is_noted_in_the_trace() -> None:
+    from tui_reader.extract.pipeline import Trace
+
+    trace = Trace()
+    extract_article(_page(f"<p>{PROSE}</p>"), URL, trace=trace)
+    assert any(n.startswith("fast path: only") for n in trace.notes)
