@@ -545,10 +545,7 @@ def cmd_doctor(config: Config, args: argparse.Namespace) -> int:
         for problem in problems:
             print(f"found: {clean_line(problem)}")
         count = store.rebuild_indexes()
-        from tui_reader.search import SearchIndex
-
-        with SearchIndex.recreate(SearchIndex.path_for(config.storage.data_dir)) as index:
-            indexed = index.rebuild(store)
+        indexed = store.rebuild_search_index()
         print(f"search index rebuilt: {indexed} articles")
     print(
         f"store at {config.storage.data_dir}: {len(problems)} problems found; indexes rebuilt from {count} entries"
@@ -629,7 +626,7 @@ def cmd_export(config: Config, args: argparse.Namespace) -> int:
 
 
 def cmd_search(config: Config, args: argparse.Namespace) -> int:
-    from tui_reader.search import SearchIndex, SearchIndexError
+    from tui_reader.search import SearchIndexError
     from tui_reader.services import effective_feeds
 
     query = " ".join(args.query)
@@ -638,8 +635,7 @@ def cmd_search(config: Config, args: argparse.Namespace) -> int:
             _select_feeds(effective_feeds(config, store), [args.feed])[0].url if args.feed else None
         )
         try:
-            with SearchIndex.for_data_dir(config.storage.data_dir) as index:
-                hits = index.search(query, limit=args.limit, feed=feed)
+            hits = store.search_index().search(query, limit=args.limit, feed=feed)
         except SearchIndexError as exc:
             raise StoreError(str(exc)) from None
         hits = [h for h in hits if store.has_entry(h.entry_id)]

@@ -87,6 +87,7 @@ class FetchConfig:
 @dataclass(frozen=True, slots=True)
 class ReaderConfig:
     measure: int = 80
+    align: str = "center"  # the article column: "center" or "left"
     unread_only: bool = False
     poll_seconds: float = 3.0
     keys: Mapping[str, str] = field(default_factory=dict)
@@ -366,7 +367,7 @@ def _build(data: Mapping[str, Any], file: Path | str) -> Config:
         user_agent=check.get(fe, p, "user_agent", _is_str, "a string", ""),
     )
 
-    rd = check.table(data, "reader", {"measure", "unread_only", "poll_seconds", "keys"})
+    rd = check.table(data, "reader", {"measure", "align", "unread_only", "poll_seconds", "keys"})
     keys: dict[str, Any] = check.get(
         rd, "reader.", "keys", lambda v: isinstance(v, dict), "a table", {}
     )
@@ -381,6 +382,14 @@ def _build(data: Mapping[str, Any], file: Path | str) -> Config:
     reader = ReaderConfig(
         measure=check.get(
             rd, "reader.", "measure", lambda v: _is_int(v) and 20 <= v <= 400, "columns, 20-400", 80
+        ),
+        align=check.get(
+            rd,
+            "reader.",
+            "align",
+            lambda v: v in ("center", "left"),
+            '"center" or "left"',
+            "center",
         ),
         unread_only=check.get(rd, "reader.", "unread_only", _is_bool, "true or false", False),
         poll_seconds=float(

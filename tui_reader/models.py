@@ -12,8 +12,18 @@ from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
 from typing import Any, Literal, TypeVar
 
-BlockKind = Literal["heading", "paragraph", "quote", "list", "code", "caption"]
-BLOCK_KINDS: tuple[BlockKind, ...] = ("heading", "paragraph", "quote", "list", "code", "caption")
+# "image": `text` is its alt text or caption, its one link (0, len(text)) the image's URL, so it
+# is numbered and opened like any link; readers that predate it show it as a paragraph.
+BlockKind = Literal["heading", "paragraph", "quote", "list", "code", "caption", "image"]
+BLOCK_KINDS: tuple[BlockKind, ...] = (
+    "heading",
+    "paragraph",
+    "quote",
+    "list",
+    "code",
+    "caption",
+    "image",
+)
 TextSource = Literal["feed", "page", "summary"]
 FeedStatus = Literal["never", "ok", "not_modified", "error", "gone"]
 

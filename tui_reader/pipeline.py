@@ -41,7 +41,7 @@ from tui_reader.filters import Killfile
 from tui_reader.language import contradicts
 from tui_reader.models import Article, Entry, FeedResult, FeedState, FetchSummary, utcnow
 from tui_reader.sanitize import clean_line
-from tui_reader.search import Document, SearchIndex, SearchIndexError
+from tui_reader.search import Document, SearchIndexError
 from tui_reader.services import (
     PENDING_STATE,
     apply_pending_state,
@@ -239,9 +239,6 @@ class _Run:
     stored: list[Entry] | None = None
     titles: dict[str, tuple[str, float]] = field(default_factory=dict)
     host_gates: dict[str, asyncio.Semaphore] = field(default_factory=dict)
-    # The search index, open for the whole run: opening and closing it (a WAL checkpoint) for
-    # each feed cost more than the feed's own writes.
-    search: SearchIndex | None = None
     # Feeds whose items came from elsewhere (a sync server), by URL: stored as if fetched.
     supplied: Mapping[str, ParsedFeed] = field(default_factory=dict)
     # Backpressure. A page takes an extraction slot before it is fetched and gives it back once
@@ -301,7 +298,7 @@ class _Run:
 
     def site_stats(self, site: str) -> Any:
         if site not in self.stats:
-            self.stats[site] = self.store.site_stats(site)
+            self.stats[site] = _stored_stats(self.store, site)
         return self.stats[site]
 
     def mode(self, feed: FeedConfig) -> Mode:
@@ -816,18 +813,10 @@ class _Run:
             )
             self.indexed.add(entry.id)
         try:
-            if self.search is None:
-                self.search = SearchIndex.for_data_dir(self.store.data_dir)
-            self.search.add_many(docs)
+            self.store.search_index().add_many(docs)
         except (SearchIndexError, sqlite3.Error, OSError) as exc:
             LOG.warning("search index not updated: %s", _one_line(exc))
-            self.close_index()  # opened again for the next feed
-
-    def close_index(self) -> None:
-        if self.search is not None:
-            with contextlib.suppress(SearchIndexError, sqlite3.Error, OSError):
-                self.search.close()
-            self.search = None
+            self.store.close_search_index()  # opened again for the next feed
 
     def release(self, stories: Iterable[_Story]) -> None:
         """Forget this run's page and extraction results of stories now stored whole.
@@ -847,7 +836,7 @@ class _Run:
 
     def save_stats(self) -> None:
         for site in sorted(self.dirty_stats):
-            self.store.put_site_stats(site, self.stats[site])
+            self.store.put_site_stats(site, self.stats[site].to_data())
         self.dirty_stats.clear()
 
 
@@ -891,8 +880,6 @@ async def update(
             )
             results = await asyncio.gather(*(run.update_feed(feed) for feed in feeds))
     finally:
-        if run is not None:
-            run.close_index()
         if run is not None and run.own_executor and run.executor is not None:
             run.executor.shutdown(wait=True, cancel_futures=True)
     removed = store.prune(
@@ -904,15 +891,22 @@ async def update(
     return FetchSummary(tuple(results))
 
 
+def _stored_stats(store: Store, site: str) -> Any:
+    """A site's extraction stats, kept in the store as data, as the extraction's `SiteStats`."""
+    from tui_reader.extract.repetition import SiteStats
+
+    return SiteStats.from_data(store.site_stats(site))
+
+
 def _forget_in_search(store: Store, entry_ids: list[str]) -> None:
     """Take entries retention removed out of the search index; a broken index fails nothing."""
     if not entry_ids:
         return
     try:
-        with SearchIndex.for_data_dir(store.data_dir) as index:
-            index.remove_many(entry_ids)
+        store.search_index().remove_many(entry_ids)
     except (SearchIndexError, sqlite3.Error, OSError) as exc:
         LOG.warning("search index not updated: %s", _one_line(exc))
+        store.close_search_index()
 
 
 def _synchronous(fn: Callable[P, Coroutine[Any, Any, T]]) -> Callable[P, T]:
@@ -987,7 +981,7 @@ def _reextract(
         rules = extraction.rules(feed)
         site = site_of(entry.url)
         if site not in stats_by_site:
-            stats_by_site[site] = store.site_stats(site)
+            stats_by_site[site] = _stored_stats(store, site)
         stats = stats_by_site[site]
         jobs.append(
             (entry, source, pool.submit(_extract_job, raw[1], entry.url, rules, stats, source))

@@ -1,6 +1,7 @@
 """Layer (c): blocks repeated across a site's articles (a signature, a newsletter plug ...).
 
-`SiteStats` is small and picklable: hashed normalised short blocks -> number of articles that
+`SiteStats` is small, picklable (it crosses to the extraction workers) and kept in the store as
+JSON data (`to_data`/`from_data`): hashed normalised short blocks -> number of articles that
 had them, plus the number of articles seen.  Only the standard library is used here.
 """
 
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from typing import Any
 
 from tui_reader.extract.clean import fold
 from tui_reader.extract.rules import RepetitionRules
@@ -24,6 +26,18 @@ class SiteStats:
 
     articles: int = 0
     counts: dict[int, int] = field(default_factory=dict)
+
+    def to_data(self) -> dict[str, Any]:
+        """As the store keeps it: the counts as [hash, count] pairs (JSON keys are strings)."""
+        return {"articles": self.articles, "counts": [[k, v] for k, v in self.counts.items()]}
+
+    @classmethod
+    def from_data(cls, data: Any) -> SiteStats | None:
+        """Stats read back from the store; None (relearned) for anything malformed."""
+        try:
+            return cls(int(data["articles"]), {int(k): int(v) for k, v in data["counts"]})
+        except (TypeError, KeyError, ValueError):
+            return None
 
 
 def block_key(text: str) -> int:

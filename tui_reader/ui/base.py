@@ -13,6 +13,7 @@ from textual.app import App
 from textual.widgets import Input, Static
 
 from tui_reader.config import Config, FeedConfig
+from tui_reader.glossary import Glossary, GlossaryError, default_glossary
 from tui_reader.models import FeedState
 from tui_reader.sanitize import clean_line
 from tui_reader.store import Store
@@ -64,8 +65,19 @@ class ReaderBase(App[int]):
         self.entry_list: EntryList
         self.article_view: ArticleView
         self.prompt: Input
+        self._glossary: Glossary | None = None
 
     # -- status -----------------------------------------------------------------------------
+
+    def glossary(self) -> Glossary:
+        """The brand-name glossary, read once (in a worker: the first article opened)."""
+        if self._glossary is None:
+            try:
+                self._glossary = default_glossary()
+            except GlossaryError as exc:
+                self.call_from_thread(self.status, str(exc))
+                self._glossary = Glossary()
+        return self._glossary
 
     def status(self, message: str) -> None:
         self.query_one("#status", Static).update(Text(clean_line(message)))

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from textual import on, work
 
+from tui_reader.credits import original_url
+from tui_reader.glossary import repair_article
 from tui_reader.models import Entry
 from tui_reader.ui.base import ReaderBase
 from tui_reader.ui.messages import ArticleLoaded, EntryChosen, StoreFailed
@@ -33,7 +35,13 @@ class EntriesMixin(ReaderBase):
         except Exception as exc:
             self.post_message(StoreFailed(str(exc)))
             return
-        self.post_message(ArticleLoaded(entry_id, entry, article))
+        repaired = None
+        if article is not None:
+            language = entry.language if entry else ""
+            title = entry.title if entry else ""
+            repaired = repair_article(article, self.glossary(), language, title)
+        original = original_url(article, entry.url if entry else "")
+        self.post_message(ArticleLoaded(entry_id, entry, article, repaired, original))
 
     @on(ArticleLoaded)
     def article_loaded(self, message: ArticleLoaded) -> None:
@@ -41,7 +49,15 @@ class EntriesMixin(ReaderBase):
             self.article_view.clear("This entry is no longer in the store.")
             return
         sources = self.source_names(message.entry) if message.entry else []
-        self.article_view.show(message.entry_id, message.entry, message.article, sources)
+        self.article_view.show(
+            message.entry_id,
+            message.entry,
+            message.article,
+            sources,
+            repaired=message.repaired,
+            original=message.original,
+        )
+        self.refresh_bindings()  # the link keys and `O` mean something now
 
     def source_names(self, entry: Entry) -> list[str]:
         """Every feed that carried the story, by the name the feeds pane gives it."""

@@ -58,9 +58,22 @@ class LinksMixin(ReaderBase):
 
     def article_shown(self) -> bool:
         """Whether an article is on screen, so its link numbers mean something."""
-        return self.article_view.entry_id is not None and (
-            not self.narrow or self.pane == "article"
-        )
+        return self.article_view.entry_id is not None and self.pane == "article"
+
+    def action_open_original(self) -> None:
+        """`O`: the article this translation credits as its source."""
+        if self.article_view.original:
+            self.open_url(self.article_view.original)
+        else:
+            self.status("This article credits no original.")
+
+    def action_copy_original(self) -> None:
+        original = self.article_view.original
+        if original:
+            self.copy_to_clipboard(original)
+            self.status(f"Copied {original}")
+        else:
+            self.status("This article credits no original.")
 
     def action_link_prompt(self) -> None:
         if self.article_shown():

@@ -3,9 +3,7 @@ fallback for entries the index does not hold."""
 
 from __future__ import annotations
 
-import contextlib
 import re
-import threading
 
 from textual import on, work
 from textual.timer import Timer
@@ -49,21 +47,14 @@ class SearchMixin(ReaderBase):
         self._search_token = 0
         self._search_timer: Timer | None = None
         self._before_search: str | None = None
-        self._index: SearchIndex | None = None
-        self._index_lock = threading.Lock()
         self._title_words: dict[str, tuple[str, ...]] = {}
 
     def _search_index(self) -> SearchIndex:
-        """The full-text index beside the store, opened once (from a worker thread)."""
-        with self._index_lock:
-            if self._index is None:
-                self._index = SearchIndex.for_data_dir(self.store.data_dir)
-            return self._index
+        """The store's full-text index (opened on first use, from a worker thread)."""
+        return self.store.search_index()
 
     def close_search_index(self) -> None:
-        if self._index is not None:
-            with contextlib.suppress(Exception):
-                self._index.close()
+        self.store.close_search_index()
 
     def action_search(self) -> None:
         self.open_prompt("search", self.search_query)

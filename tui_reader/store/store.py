@@ -1,6 +1,6 @@
-"""The store: diskcache directories for feeds, entries, articles, user state and raw pages.
+"""The Store: feeds, entries, articles, user state and raw pages, and the search index beside them.
 
-This is the only module that imports diskcache. Layout under the data dir (`store/`):
+Layout under the data dir (`store/`), one diskcache directory each (`caches`):
 
 - `main/`    feed states, entries, articles, per-feed indexes, per-site boilerplate stats;
              never evicted, pruned only by retention.
@@ -8,172 +8,41 @@ This is the only module that imports diskcache. Layout under the data dir (`stor
 - `read/`, `starred/`  one key per entry id: presence is the flag. Never evicted or pruned, so a
              retention pass or `cache clear` cannot lose what a person read or starred.
 - under the cache dir, `pages/`  raw pages and feed content for `reextract`: evictable (LRS).
+- `search.sqlite` beside `store/`: the full-text index (`search`), derived data, owned here.
 
-Every multi-key write runs in one SQLite transaction, so another process (an open reader, a
-second fetch) sees all of it or none of it, and a SIGKILL at any instant leaves the store as it
-was before the transaction. A large value is written to its own file before the row that names it
-is committed, so a reader never sees half an article.
+Values are data, never pickles (`disk`, `codec`). Every multi-key write runs in one SQLite
+transaction, so another process (an open reader, a second fetch) sees all of it or none of it,
+and a SIGKILL at any instant leaves the store as it was before the transaction. A large value is
+written to its own file before the row that names it is committed, so a reader never sees half
+an article.
 """
 
 from __future__ import annotations
 
 import contextlib
-import errno
-import fcntl
-import os
-import pickle
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
-
-import diskcache
+from typing import TYPE_CHECKING, Any
 
 from tui_reader.models import Article, Entry, EntryRow, FeedState, utcnow
+from tui_reader.store.caches import MAIN_SETTINGS, PAGE_IN_DB_BYTES, open_cache
+from tui_reader.store.codec import from_data, to_data
+from tui_reader.store.errors import storage_errors as _storage_errors
+from tui_reader.store.files import private_dir
+from tui_reader.store.lock import fetch_lock
 
-SQLITE_TIMEOUT = 60.0
-MAIN_SETTINGS: dict[str, Any] = {
-    "eviction_policy": "none",
-    "size_limit": 2**50,
-    "cull_limit": 0,
-    "statistics": False,
-}
+if TYPE_CHECKING:
+    from tui_reader.search import SearchIndex
 
 
 # A feed keeps at least this many of its newest entries, however old (FreshRSS keeps 50).
 DEFAULT_KEEP_ENTRIES = 50
 
-# Raw pages up to this size are kept inside the page cache's SQLite file.
-PAGE_IN_DB_BYTES = 2**20
-
-
-class StoreError(Exception):
-    """The store cannot be used: names the file and what is wrong, for a one-line message."""
-
-
-class StoreLocked(Exception):
-    """Another fetch holds the lock."""
-
-
-class DiskFull(StoreError):
-    pass
-
-
-# With less room than this, a write error is the full disk's doing, not a damaged file's.
-NEARLY_FULL = 1_000_000
-
-
-def _disk_full(where: Path) -> bool:
-    """Whether the file system holding `where` (or its nearest existing parent) is full."""
-    for path in (where, *where.parents):
-        try:
-            stat = os.statvfs(path)
-        except OSError:
-            continue
-        return stat.f_bavail * stat.f_frsize < NEARLY_FULL
-    return False
-
-
-def _full_message(where: Path) -> str:
-    return f"{where}: the disk is full; nothing was written (free some space and run again)"
-
-
-# The opcodes of a pickle (protocol 5) of two strings in a tuple, as `pickletools.optimize`
-# leaves it: no memo, one frame.
-_PROTO_5 = b"\x80\x05"
-_FRAME = b"\x95"
-_SHORT_UNICODE = b"\x8c"
-_UNICODE = b"X"
-_TUPLE2_STOP = b"\x86."
-_MAX_FRAMED = 64 * 1024  # pickle writes larger data outside a frame
-
-
-def _pair_key_bytes(key: tuple[Any, ...]) -> bytes | None:
-    """The bytes the stock Disk stores for a (str, str) key, written directly; None otherwise.
-
-    The stock Disk runs `pickletools.optimize` (pure Python) over `pickle.dumps(key)` for every
-    new key: half a millisecond of the fetch's main process for every hundred keys. Only the
-    plain case is written here; anything else (other types, equal strings that pickle shares,
-    long keys) goes the stock way. A test checks the bytes against the stock Disk's.
-    """
-    if len(key) != 2:
-        return None
-    first, second = key
-    if type(first) is not str or type(second) is not str or first == second:
-        return None
-    body = b""
-    for text in (first, second):
-        data = text.encode("utf-8", "surrogatepass")
-        if len(data) < 256:
-            body += _SHORT_UNICODE + bytes((len(data),)) + data
-        else:
-            body += _UNICODE + len(data).to_bytes(4, "little") + data
-    body += _TUPLE2_STOP
-    if len(body) >= _MAX_FRAMED:
-        return None
-    return _PROTO_5 + _FRAME + len(body).to_bytes(8, "little") + body
-
-
-class _KeyMemoDisk(diskcache.Disk):  # type: ignore[misc]
-    """diskcache's Disk, serialising (str, str) keys directly and remembering tuple keys.
-
-    A tuple key is pickled and then run through `pickletools.optimize` (pure Python) on every
-    get, set and membership test: a tenth of a fetch's main-process CPU. The bytes are the stock
-    Disk's, so a store stays readable by it (and `_salvage` opens one with it).
-    """
-
-    MEMO_SIZE = 4096
-
-    def __init__(self, directory: str, **kwargs: Any) -> None:
-        super().__init__(directory, **kwargs)
-        self._memo: dict[Any, tuple[Any, bool]] = {}
-
-    def put(self, key: Any) -> tuple[Any, bool]:
-        if type(key) is not tuple:
-            return super().put(key)  # type: ignore[no-any-return]
-        found = self._memo.get(key)
-        if found is None:
-            if len(self._memo) >= self.MEMO_SIZE:
-                self._memo.clear()
-            raw = _pair_key_bytes(key) if self.pickle_protocol == 5 else None
-            found = (sqlite3.Binary(raw), False) if raw is not None else super().put(key)
-            self._memo[key] = found
-        return found
-
-
-def _open(directory: Path, **settings: Any) -> diskcache.Cache:
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        return diskcache.Cache(
-            str(directory), timeout=SQLITE_TIMEOUT, disk=_KeyMemoDisk, **settings
-        )
-    except sqlite3.DatabaseError as exc:
-        if "full" in str(exc).lower() or _disk_full(directory):
-            raise DiskFull(_full_message(directory)) from None
-        raise StoreError(
-            f"{directory / 'cache.db'}: {exc}; run `tui-reader doctor` to check and repair it"
-        ) from None
-    except OSError as exc:
-        if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG) or _disk_full(directory):
-            raise DiskFull(_full_message(directory)) from None
-        raise StoreError(f"{directory}: {exc.strerror or exc}") from None
-
-
-@contextlib.contextmanager
-def _storage_errors(where: Path) -> Iterator[None]:
-    """Turn a full disk or a damaged file into a StoreError naming the place."""
-    try:
-        yield
-    except sqlite3.DatabaseError as exc:
-        if "full" in str(exc).lower() or _disk_full(where):
-            raise DiskFull(_full_message(where)) from None
-        raise StoreError(f"{where}: {exc}; run `tui-reader doctor`") from None
-    except OSError as exc:
-        if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG) or _disk_full(where):
-            raise DiskFull(_full_message(where)) from None
-        raise
+_MISSING = object()
 
 
 def _rows_key(feed: str) -> tuple[str, str]:
@@ -199,11 +68,15 @@ class Store:
         self.data_dir = Path(data_dir)
         self.cache_dir = Path(cache_dir)
         self.root = self.data_dir / "store"
-        self._main = _open(self.root / "main", **MAIN_SETTINGS)
-        self._user = _open(self.root / "user", **MAIN_SETTINGS)
-        self._read = _open(self.root / "read", **MAIN_SETTINGS)
-        self._starred = _open(self.root / "starred", **MAIN_SETTINGS)
-        self._pages = _open(
+        for directory in (self.data_dir, self.root, self.cache_dir):
+            private_dir(directory)
+        self._search: SearchIndex | None = None
+        self._search_lock = threading.Lock()
+        self._main = open_cache(self.root / "main", **MAIN_SETTINGS)
+        self._user = open_cache(self.root / "user", **MAIN_SETTINGS)
+        self._read = open_cache(self.root / "read", **MAIN_SETTINGS)
+        self._starred = open_cache(self.root / "starred", **MAIN_SETTINGS)
+        self._pages = open_cache(
             self.cache_dir / "pages",
             eviction_policy="least-recently-stored",
             size_limit=page_cache_bytes,
@@ -214,6 +87,7 @@ class Store:
         )
 
     def close(self) -> None:
+        self.close_search_index()
         for cache in (self._main, self._user, self._read, self._starred, self._pages):
             cache.close()
 
@@ -225,22 +99,38 @@ class Store:
 
     # -- the fetch lock ---------------------------------------------------------------------
 
-    @contextlib.contextmanager
-    def fetch_lock(self) -> Iterator[None]:
+    def fetch_lock(self) -> contextlib.AbstractContextManager[None]:
         """A non-blocking lock file beside the store; the kernel frees it if the holder dies."""
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        path = self.data_dir / "fetch.lock"
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise StoreLocked(f"another fetch holds {path}") from None
-            os.ftruncate(fd, 0)
-            os.write(fd, f"{os.getpid()}\n".encode())
-            yield
-        finally:
-            os.close(fd)
+        return fetch_lock(self.data_dir)
+
+    # -- the search index -------------------------------------------------------------------
+
+    def search_index(self) -> SearchIndex:
+        """The full-text index beside the store, opened on first use and kept until `close`:
+        opening and closing it (a WAL checkpoint) for each feed cost a fetch more than the
+        feed's own writes. Shared by the threads of one process (it locks itself)."""
+        with self._search_lock:
+            if self._search is None:
+                from tui_reader.search import SearchIndex
+
+                self._search = SearchIndex.for_data_dir(self.data_dir)
+            return self._search
+
+    def close_search_index(self) -> None:
+        """Close the index (after an error too): the next `search_index()` opens it again."""
+        with self._search_lock:
+            index, self._search = self._search, None
+        if index is not None:
+            with contextlib.suppress(Exception):
+                index.close()
+
+    def rebuild_search_index(self) -> int:
+        """A new index in place of the old one, even a damaged file, rebuilt from the entries."""
+        from tui_reader.search import SearchIndex
+
+        self.close_search_index()
+        with SearchIndex.recreate(SearchIndex.path_for(self.data_dir)) as index:
+            return index.rebuild(self)
 
     # -- feeds ------------------------------------------------------------------------------
 
@@ -480,20 +370,14 @@ class Store:
 
     # -- per-site boilerplate statistics (opaque to the store) ------------------------------
 
-    def site_stats(self, site: str) -> Any:
-        blob = self._main.get(("sitestats", site))
-        if blob is None:
-            return None
-        try:
-            return pickle.loads(blob)
-        except Exception:  # stats from an older version are relearned, not fatal
-            return None
+    def site_stats(self, site: str) -> dict[str, Any] | None:
+        """A site's statistics as its owner (`extract.repetition`) wrote them, as data."""
+        value = self._main.get(("sitestats", site))
+        return value if isinstance(value, dict) else None  # bytes: an older form, relearned
 
-    def put_site_stats(self, site: str, stats: Any) -> None:
+    def put_site_stats(self, site: str, stats: dict[str, Any]) -> None:
         with _storage_errors(self.root):
-            self._main.set(
-                ("sitestats", site), pickle.dumps(stats, protocol=pickle.HIGHEST_PROTOCOL)
-            )
+            self._main.set(("sitestats", site), stats)
 
     # -- user state -------------------------------------------------------------------------
 
@@ -526,11 +410,12 @@ class Store:
 
     def user_value(self, key: str, default: Any = None) -> Any:
         """Small user data that must never be evicted (e.g. state waiting for a first fetch)."""
-        return self._user.get(("value", key), default)
+        value = self._user.get(("value", key), _MISSING)
+        return default if value is _MISSING else from_data(value)
 
     def set_user_value(self, key: str, value: Any) -> None:
         with _storage_errors(self.root):
-            self._user.set(("value", key), value)
+            self._user.set(("value", key), to_data(value))
 
     def ui_position(self) -> dict[str, Any]:
         return dict(self._user.get("position", {}))
@@ -646,105 +531,3 @@ class Store:
                 self._main.set(_rows_key(feed), sorted(feed_rows, key=lambda r: r[1], reverse=True))
             self._bump()
         return count
-
-
-def _integrity_problem(db: Path) -> str | None:
-    try:
-        with contextlib.closing(sqlite3.connect(db, timeout=SQLITE_TIMEOUT)) as conn:
-            result = conn.execute("PRAGMA integrity_check").fetchone()
-            conn.execute("SELECT count(*) FROM Cache").fetchone()
-    except sqlite3.DatabaseError as exc:
-        return str(exc)
-    if result is None or result[0] != "ok":
-        return str(result[0] if result else "integrity check failed")
-    return None
-
-
-def damaged_files(data_dir: Path, cache_dir: Path) -> list[Path]:
-    """The store's cache.db files that fail SQLite's integrity check (for an error message)."""
-    dirs = [data_dir / "store" / name for name in ("main", "user", "read", "starred")]
-    dirs.append(cache_dir / "pages")
-    return [
-        d / "cache.db"
-        for d in dirs
-        if (d / "cache.db").exists() and _integrity_problem(d / "cache.db") is not None
-    ]
-
-
-def _readable_rowids(conn: sqlite3.Connection) -> set[int]:
-    """Row ids of the attached `old.Cache` that can still be found, around damaged pages.
-
-    A scan stops at the first damaged page, so the table is scanned from both ends, and through
-    its key index, whose pages may be intact where the table's are not.
-    """
-    found: set[int] = set()
-    for sql in (
-        "SELECT rowid FROM old.Cache ORDER BY rowid",
-        "SELECT rowid FROM old.Cache ORDER BY rowid DESC",
-        "SELECT rowid FROM old.Cache INDEXED BY Cache_key_raw ORDER BY key, raw",
-        "SELECT rowid FROM old.Cache INDEXED BY Cache_key_raw ORDER BY key DESC, raw DESC",
-    ):
-        try:
-            for (rowid,) in conn.execute(sql):
-                found.add(rowid)
-        except sqlite3.DatabaseError:
-            continue
-    return found
-
-
-def _salvage(old_db: Path, directory: Path) -> int:
-    """Copy what rows can still be read from a damaged cache.db into a fresh one."""
-    diskcache.Cache(str(directory), **MAIN_SETTINGS).close()
-    copied = 0
-    with contextlib.closing(
-        sqlite3.connect(directory / "cache.db", timeout=SQLITE_TIMEOUT)
-    ) as conn:
-        try:
-            conn.execute("ATTACH DATABASE ? AS old", (f"file:{old_db}?mode=ro",))
-            columns = [row[1] for row in conn.execute("PRAGMA old.table_info(Cache)")]
-        except sqlite3.DatabaseError:
-            return 0
-        rowids = sorted(_readable_rowids(conn))
-        names = ", ".join(c for c in columns if c != "rowid")
-        for rowid in rowids:
-            try:
-                conn.execute(
-                    f"INSERT OR IGNORE INTO main.Cache ({names}) SELECT {names} FROM old.Cache WHERE rowid = ?",
-                    (rowid,),
-                )
-                copied += 1
-            except sqlite3.DatabaseError:
-                continue
-        conn.commit()
-    return copied
-
-
-def repair_files(data_dir: Path, cache_dir: Path) -> list[str]:
-    """Find damaged store files, set each aside and salvage its readable rows; say what was done.
-
-    Run before opening the Store (`tui-reader doctor`): a damaged `main` loses at worst entries
-    that the next fetch brings back, while read and starred flags live in files of their own.
-    """
-    report: list[str] = []
-    dirs = [data_dir / "store" / name for name in ("main", "user", "read", "starred")]
-    dirs.append(cache_dir / "pages")
-    for directory in dirs:
-        db = directory / "cache.db"
-        if not db.exists():
-            continue
-        problem = _integrity_problem(db)
-        if problem is None:
-            continue
-        aside = db.with_name(f"cache.db.damaged-{int(utcnow().timestamp())}")
-        db.rename(aside)
-        for suffix in ("-wal", "-shm"):
-            side = db.with_name(db.name + suffix)
-            if side.exists():
-                side.rename(aside.with_name(aside.name + suffix))
-        copied = _salvage(aside, directory)
-        report.append(f"{db}: {problem}; set aside as {aside.name}, {copied} rows salvaged")
-    return report
-
-
-def open_store(data_dir: Path, cache_dir: Path, page_cache_mb: int = 512) -> Store:
-    return Store(data_dir, cache_dir, page_cache_bytes=page_cache_mb * 2**20)
