@@ -1,6 +1,7 @@
 """The reader's binding ids and their default keys, for checking `[reader.keys]` without Textual.
 
-The reader's widgets declare the same bindings (a test keeps the two in step). A remap names a
+The reader's widgets declare the same bindings: a test keeps the two in step, so a binding
+added there is added here too. A remap names a
 binding id and its keys, as Textual's keymaps do; an id that does not exist, a key that two of the
 reader's actions would share, or an action whose every key another one took is a config error,
 not a silent surprise in the reader.
@@ -22,6 +23,8 @@ MAIN_KEYS: dict[str, str] = {
     "toggle_star": "s",
     "open_in_browser": "o",
     "copy_url": "y",
+    "open_original": "O",
+    "copy_original": "Y",
     "open_link": "l",
     **{f"open_link_{d}": str(d) for d in range(1, 10)},
     "search": "slash",
@@ -36,16 +39,15 @@ MAIN_KEYS: dict[str, str] = {
     "page_down": "space,pagedown",
     "page_up": "b,pageup",
     "open": "enter",
+    "info": "i",
+    "toggle_published": "t",
 }
-# The help screen and the dialogs: their keys are their own while they are open.
-HELP_KEYS: dict[str, str] = {
-    "close_help": "escape,q,question_mark",
-    "help_down": "j,down",
-    "help_up": "k,up",
-}
+# The help and info screens and the dialogs: their keys are their own while they are open.
+HELP_KEYS: dict[str, str] = {"close_help": "escape,q,question_mark"}
+INFO_KEYS: dict[str, str] = {"close_info": "escape,q,i"}
 DIALOG_KEYS: dict[str, str] = {"cancel_dialog": "escape"}
-SCOPES = (MAIN_KEYS, HELP_KEYS, DIALOG_KEYS)
-BINDING_IDS = frozenset(MAIN_KEYS) | frozenset(HELP_KEYS) | frozenset(DIALOG_KEYS)
+SCOPES = (MAIN_KEYS, HELP_KEYS, INFO_KEYS, DIALOG_KEYS)
+BINDING_IDS = frozenset().union(*SCOPES)
 
 
 def split_keys(value: str) -> list[str]:

@@ -539,16 +539,27 @@ async def test_the_headless_key_table_matches_the_live_bindings(
 ) -> None:
     from textual.binding import Binding
 
-    from tui_reader.keys import DIALOG_KEYS, HELP_KEYS, MAIN_KEYS
-    from tui_reader.ui.screens.add_feed import AddFeedScreen
+    from tui_reader.keys import SCOPES
+    from tui_reader.ui.screens.add_feed import AddFeedScreen, PickFeedScreen
     from tui_reader.ui.screens.help import HelpScreen
+    from tui_reader.ui.screens.info import InfoScreen
 
     app = make_app(config, store)
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
-        live: dict[str, str] = {}
-        for owner in (app, app.entry_list, app.article_view, HelpScreen, AddFeedScreen):
-            for binding in owner.BINDINGS:
-                assert isinstance(binding, Binding) and binding.id
-                live[binding.id] = binding.key
-        assert live == MAIN_KEYS | HELP_KEYS | DIALOG_KEYS
+        scopes = (
+            (app, app.feed_list, app.entry_list, app.article_view),
+            (HelpScreen,),
+            (InfoScreen,),
+            (AddFeedScreen, PickFeedScreen),
+        )
+        live: list[dict[str, str]] = []
+        for owners in scopes:
+            table: dict[str, str] = {}
+            for owner in owners:
+                for binding in owner.BINDINGS:
+                    assert isinstance(binding, Binding)
+                    if binding.id:  # only bindings with an id can be remapped
+                        table[binding.id] = binding.key
+            live.append(table)
+        assert live == list(SCOPES)

@@ -42,7 +42,7 @@ def test_taking_an_actions_only_key_says_it_is_left_without_one(tmp_path: Path) 
 
 def test_a_swap_and_dialog_keys_are_fine(tmp_path: Path) -> None:
     config = load_config(
-        config_with_keys(tmp_path, 'back = "j"\ncursor_down = "q,down"\nhelp_down = "n"')
+        config_with_keys(tmp_path, 'back = "j"\ncursor_down = "q,down"\nclose_help = "n"')
     )
     assert config.reader.keys["back"] == "j"
 
