@@ -31,6 +31,7 @@ from tui_reader.feeds.links import (
     article_url,
     canonical_url,
     entry_id,
+    kept_url,
     same_site,
     site_of,
     title_key,
@@ -67,6 +68,22 @@ STORY_WINDOW = timedelta(days=3)
 def _one_line(exc: BaseException) -> str:
     lines = str(exc).strip().splitlines()
     return clean_line(lines[0]) if lines else type(exc).__name__
+
+
+# Skipped items named one by one in the log, per feed and run; the rest are counted.
+MAX_SKIPPED_LOGGED = 20
+
+
+def _log_skipped(feed: FeedConfig, parsed: ParsedFeed) -> None:
+    """The items of a feed that were left out (no link, a repeated guid, a non-http link)."""
+    if not parsed.skipped:
+        return
+    name = clean_line(feed.url)
+    for reason in parsed.skipped[:MAX_SKIPPED_LOGGED]:
+        LOG.info("feed %s: item skipped: %s", name, clean_line(reason))
+    more = len(parsed.skipped) - MAX_SKIPPED_LOGGED
+    if more > 0:
+        LOG.info("feed %s: %d more items skipped", name, more)
 
 
 # -- work done in the process pool ---------------------------------------------------------------
@@ -346,6 +363,37 @@ class _Run:
             future.set_result(article)
         return article, article is not None
 
+    async def relearn(self, feed: FeedConfig, stories: list[_Story]) -> None:
+        """Extract again the articles of this run that the site's stats, now counting the run's
+        other articles, would clean further (a box label or footer the site repeats): the
+        first articles of a new site were extracted before anything about it was known."""
+        from tui_reader.extract import learnt_since
+
+        rules = self.extraction.rules(feed)
+        for story in stories:
+            article = story.article
+            if article is None or not story.extracted or article.source == "summary":
+                continue
+            site = site_of(story.entry.url)
+            stats = self.stats.get(site)
+            if not learnt_since(article, stats, rules):
+                continue
+            raw = self.store.raw(story.entry.id)
+            if raw is None:
+                continue
+            source: ExtractSource = "feed" if raw[0] == "feed" else "page"
+            again = await self.in_pool(
+                _extract_job,
+                raw[1],
+                article.url or story.entry.url,
+                rules,
+                stats,
+                source,
+                article.language,
+            )
+            if again.blocks:
+                story.article = again
+
     def learn(self, site: str, article: Article, rules: Any) -> Article | None:
         """Count an extracted article in its site's stats; None if nothing was extracted."""
         if not article.blocks:
@@ -430,7 +478,7 @@ class _Run:
             return replace(shared, extracted=False)
         future: asyncio.Future[_Page] = asyncio.get_running_loop().create_future()
         self.pages[eid] = future
-        result = _Page(eid, canonical_url(link))
+        result = _Page(eid, kept_url(link))
         try:
             result = await self._page(eid, link, feed, language, feed_site)
         finally:
@@ -472,7 +520,7 @@ class _Run:
             return _Page(final_id, url, article, made)
         except FetchError as exc:
             LOG.info("page %s: %s", target, exc)
-            return _Page(eid, canonical_url(link))
+            return _Page(eid, kept_url(link))
         finally:
             self.extract_slots.release()
 
@@ -483,15 +531,15 @@ class _Run:
         if res.stopped:
             final_id = self.resolve(entry_id(canonical_url(res.final_url)))
             stored = self.store.entry(final_id)
-            url = stored.url if stored is not None else canonical_url(res.final_url)
+            url = stored.url if stored is not None else kept_url(res.final_url)
             self.alias(eid, final_id)
             return _Page(final_id, url)
         if not res.ok:
             LOG.info("page %s: %s", res.url, status_error(res.status))
-            return _Page(eid, canonical_url(link))
+            return _Page(eid, kept_url(link))
         html = res.text()
         url = article_url(link, res.final_url, html, redirected_from_elsewhere=res.crossed_hosts)
-        final_id = self.resolve(entry_id(url))
+        final_id = self.resolve(entry_id(canonical_url(url)))
         self.alias(eid, final_id)
         own = bool(feed_site) and same_site(url, feed_site)
         if self.has_full_article(final_id, "page", own):
@@ -507,13 +555,12 @@ class _Run:
     def identify(self, link: str) -> tuple[str, str, bool]:
         """An item's entry id (its page's, if that redirected before), its article's URL, and
         whether that entry is stored already."""
-        canonical = canonical_url(link)
-        eid = self.resolve(entry_id(canonical))
+        eid = self.resolve(entry_id(canonical_url(link)))
         stored = self.store.entry(eid)
         if stored is None:
             # An article is only ever stored with its entry: none to look up.
             self.full.setdefault(eid, (False, False))
-            return eid, canonical, False
+            return eid, kept_url(link), False
         return eid, stored.url, True
 
     async def story(
@@ -704,6 +751,7 @@ class _Run:
     ) -> FeedResult:
         """A parsed feed's items made into entries and articles, stored with its new state."""
         validators = validators or HTTPInfo()
+        _log_skipped(feed, parsed)
         mode = self.mode(feed)
         items = self.kept_items(feed, parsed, now)
         identities = [self.identify(item.link) for item in items]
@@ -727,6 +775,7 @@ class _Run:
         entries: dict[str, Entry] = {}
         articles: dict[str, Article] = {}
         extracted = 0
+        await self.relearn(feed, stories)
         for story in stories:
             if story.entry.id in entries:
                 continue  # two items of one feed that are one story: the first wins
