@@ -140,9 +140,12 @@ class Article:
 
     @property
     def text(self) -> str:
-        """Plain text, one block per line; a quote's attribution is its own line."""
+        """Plain text, one block per line; a quote's attribution is its own line. Images are
+        left out (their alt text is not the article's text)."""
         lines: list[str] = []
         for block in self.blocks:
+            if block.kind == "image":
+                continue
             lines.append(block.text)
             if block.attribution:
                 lines.append(block.attribution)
