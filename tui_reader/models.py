@@ -187,7 +187,8 @@ class Entry:
 
     `id` is derived from the canonical article URL, so the same story reached through several
     feeds or aggregators is one entry; `feeds` lists every feed that carried it and `via` the
-    aggregator links it came through.
+    aggregator links it came through. `own` says it was stored from its own site's feed, whose
+    title, date and text replace an aggregator's whichever arrives first.
     """
 
     id: str
@@ -203,6 +204,7 @@ class Entry:
     guid: str = ""
     has_article: bool = False
     fetched: datetime = field(default_factory=utcnow)
+    own: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         # Not `asdict`: it deep-copies every value, and a fetch stores thousands of entries.
