@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui_reader.sanitize import clean_line, clean_text
+from tui_reader.store.files import private_dir, private_file
 
 if TYPE_CHECKING:
     from tui_reader.store import Store
@@ -111,7 +112,8 @@ class SearchIndex:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(self.path.parent)
+        private_file(self.path)  # SQLite gives its WAL and shared-memory files this file's mode
         # One connection, shared by the threads of one process (a reader's workers), under a lock;
         # other processes are kept apart by SQLite's own locking.
         self._lock = threading.RLock()

@@ -119,9 +119,15 @@ def test_open_article_follow_link_star_and_find_it_under_starred(
     term, opened = terminal
     term.wait_for(lambda s: "8 entries" in s, "the entries list")
     term.keys("Enter")
-    screen = term.wait_for(lambda s: "text: full text from the page" in s, "the article")
-    assert "Linux 6.9 llega con un planificador" in screen
-    assert "anuncio oficial[1]" in screen
+    screen = term.wait_for(lambda s: "anuncio oficial[1]" in s, "the article")
+    rows = screen.splitlines()
+    assert "Linux 6.9 llega con un planificador" in rows[1]  # the header's first row
+    assert rows[3].strip() == "elbyte.example/articulo-0"  # the URL on one row
+    assert "La nueva versión del núcleo" in rows[5]  # the text starts on the sixth row
+    term.keys("i")
+    term.wait_for(lambda s: "full text from the page" in s, "the info view")
+    term.keys("Escape")
+    term.wait_for(lambda s: "full text from the page" not in s, "the article again")
 
     term.keys("2")
     deadline = time.monotonic() + 10

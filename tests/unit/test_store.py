@@ -40,18 +40,19 @@ def test_rows_are_newest_first_and_carry_no_body(store: Store) -> None:
     assert store.article("id00000") == article
 
 
-def test_a_store_reads_and_writes_the_stock_diskcache_key_format(tmp_path: Path) -> None:
+def test_a_store_the_stock_diskcache_wrote_is_converted_and_read(tmp_path: Path) -> None:
+    """Version 0.1.0 wrote with diskcache's stock (pickling) Disk: such a store is converted once."""
     import diskcache
 
-    with Store(tmp_path / "data", tmp_path / "cache") as store:
-        store.add_entries("https://a.example/feed", [make_entry(1)], {})
     stock = diskcache.Cache(str(tmp_path / "data" / "store" / "main"))
-    assert stock.get(("entry", "id00001"))["title"] == "Título 1"
+    stock.set(("entry", "id00001"), make_entry(1).to_dict())
     stock.set(("alias", "old"), "id00001")
     stock.close()
     with Store(tmp_path / "data", tmp_path / "cache") as store:
         assert store.alias("old") == "id00001"
         assert store.has_entry("id00001")
+        entry = store.entry("id00001")
+        assert entry is not None and entry.title == "Título 1"
 
 
 @settings(max_examples=300, deadline=None)
@@ -61,41 +62,16 @@ def test_a_store_reads_and_writes_the_stock_diskcache_key_format(tmp_path: Path)
         st.text(min_size=0, max_size=300) | st.text(min_size=250, max_size=70000),
     )
 )
-def test_pair_keys_are_written_as_the_stock_disk_writes_them(key: tuple[str, str]) -> None:
-    """The direct serialisation of (str, str) keys is byte for byte the stock Disk's, or absent."""
-    import diskcache
+def test_pair_keys_are_written_as_data_and_read_back_equal(key: tuple[str, str]) -> None:
+    from tui_reader.store.disk import DataDisk
 
-    from tui_reader.store import _KeyMemoDisk, _pair_key_bytes
-
-    stock = diskcache.Disk("", pickle_protocol=5).put(key)
-    direct = _pair_key_bytes(key)
-    assert direct is None or (bytes(stock[0]), stock[1]) == (direct, False)
-    ours = _KeyMemoDisk("", pickle_protocol=5).put(key)
-    assert (bytes(ours[0]), ours[1]) == (bytes(stock[0]), stock[1])
-
-
-@pytest.mark.parametrize(
-    "second",
-    [
-        *("x" * n for n in (0, 1, 254, 255, 256, 257)),
-        "é" * 127,  # 254 bytes
-        "é" * 128,  # 256 bytes
-        "x" + "é" * 127,  # 255 bytes
-        "\udc80surrogate",
-        "y" * (64 * 1024 - 20),
-        "y" * (64 * 1024 - 1),
-        "y" * (64 * 1024),
-    ],
-    ids=lambda text: f"{len(text.encode('utf-8', 'surrogatepass'))}-bytes-{text[:1]!r}",
-)
-def test_pair_keys_at_the_size_boundaries_are_the_stock_disks(second: str) -> None:
-    import diskcache
-
-    from tui_reader.store import _KeyMemoDisk
-
-    stock = diskcache.Disk("", pickle_protocol=5).put(("entry", second))
-    ours = _KeyMemoDisk("", pickle_protocol=5).put(("entry", second))
-    assert (bytes(ours[0]), ours[1]) == (bytes(stock[0]), stock[1])
+    disk = DataDisk("")
+    db_key, raw = disk.put(key)
+    assert raw is False and bytes(db_key).startswith(b"[")
+    assert disk.get(db_key, raw) == key
+    assert disk.put(key) == (db_key, raw), "the same key, the same bytes"
+    other = (key[0], key[1] + "x")
+    assert bytes(disk.put(other)[0]) != bytes(db_key)
 
 
 def test_same_story_from_two_feeds_is_stored_once_and_listed_under_both(store: Store) -> None:
@@ -117,18 +93,31 @@ def test_user_state_survives_retention_and_cache_clear(store: Store) -> None:
     store.add_entries(
         feed, [make_entry(1, days_old=100), make_entry(2, days_old=100), make_entry(3)], {}
     )
-    store.set_read(["id00001", "id00003"])
+    store.set_read(["id00001", "id00002", "id00003"])
     store.set_starred("id00002", True)
     store.put_raw("id00003", "<html></html>", "page")
-    removed = store.prune({feed: 30}, now=NOW)
+    removed = store.prune({feed: 30}, now=NOW, keep_entries=1)
     store.clear_page_cache()
-    assert removed == ["id00001"], "the old unstarred entry goes; the old starred one stays"
+    assert removed == ["id00001"], "the old read unstarred entry goes; the old starred one stays"
     assert store.entry("id00001") is None
     assert store.entry("id00002") is not None
     assert {r.id for r in store.rows(feed)} == {"id00002", "id00003"}
-    assert store.read_ids() == {"id00001", "id00003"}
+    assert store.read_ids() == {"id00001", "id00002", "id00003"}
     assert store.starred_ids() == {"id00002"}
     assert store.raw("id00003") is None
+
+
+def test_retention_keeps_the_newest_entries_and_the_unread_whatever_their_age(
+    store: Store,
+) -> None:
+    feed = "https://a.example/feed"
+    old = [make_entry(i, days_old=200) for i in range(6)]  # newest first: id00000 .. id00005
+    store.add_entries(feed, old, {})
+    store.set_read([e.id for e in old if e.id != "id00004"])
+    assert store.prune({feed: 30}, now=NOW, keep_entries=50) == [], "fewer than 50: all stay"
+    removed = store.prune({feed: 30}, now=NOW, keep_entries=3)
+    assert removed == ["id00003", "id00005"], "past the newest 3, old and read"
+    assert [r.id for r in store.rows(feed)] == ["id00000", "id00001", "id00002", "id00004"]
 
 
 def test_generation_moves_on_every_write(store: Store) -> None:

@@ -1,6 +1,7 @@
 """Layer (c): blocks repeated across a site's articles (a signature, a newsletter plug ...).
 
-`SiteStats` is small and picklable: hashed normalised short blocks -> number of articles that
+`SiteStats` is small, picklable (it crosses to the extraction workers) and kept in the store as
+JSON data (`to_data`/`from_data`): hashed normalised short blocks -> number of articles that
 had them, plus the number of articles seen.  Only the standard library is used here.
 """
 
@@ -8,9 +9,10 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from typing import Any
 
 from tui_reader.extract.clean import fold
-from tui_reader.extract.rules import RepetitionRules
+from tui_reader.extract.rules import RepetitionRules, Rules
 from tui_reader.extract.shapes import SHAPE_RULE, shape_label, shape_text, url_site
 from tui_reader.models import Article, Block
 
@@ -24,6 +26,18 @@ class SiteStats:
 
     articles: int = 0
     counts: dict[int, int] = field(default_factory=dict)
+
+    def to_data(self) -> dict[str, Any]:
+        """As the store keeps it: the counts as [hash, count] pairs (JSON keys are strings)."""
+        return {"articles": self.articles, "counts": [[k, v] for k, v in self.counts.items()]}
+
+    @classmethod
+    def from_data(cls, data: Any) -> SiteStats | None:
+        """Stats read back from the store; None (relearned) for anything malformed."""
+        try:
+            return cls(int(data["articles"]), {int(k): int(v) for k, v in data["counts"]})
+        except (TypeError, KeyError, ValueError):
+            return None
 
 
 def block_key(text: str) -> int:
@@ -101,6 +115,21 @@ def is_shape_repeated(stats: SiteStats | None, label: str, rep: RepetitionRules)
         return False
     seen = stats.counts.get(block_key(shape_text(label)), 0)
     return seen >= rep.min_articles and seen >= rep.min_share * stats.articles
+
+
+def learnt_since(article: Article, stats: SiteStats | None, rules: Rules) -> bool:
+    """Whether `stats` would remove text the article kept: a block the site repeats, or a line
+    of a shape it repeats.  Cheap (no parsing): says which articles of a fetch to extract again
+    once the fetch has counted the site's other articles."""
+    rep = rules.repetition
+    if stats is None or stats.articles < rep.min_articles:
+        return False
+    if any(
+        b.kind not in ("code", "quote", "heading") and is_repeated(stats, b.text, rep)
+        for b in article.blocks
+    ):
+        return True
+    return any(is_shape_repeated(stats, label, rep) for label in article_shapes(article))
 
 
 def is_repeated(stats: SiteStats | None, text: str, rep: RepetitionRules) -> bool:

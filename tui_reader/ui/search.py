@@ -3,9 +3,7 @@ fallback for entries the index does not hold."""
 
 from __future__ import annotations
 
-import contextlib
 import re
-import threading
 
 from textual import on, work
 from textual.timer import Timer
@@ -49,21 +47,14 @@ class SearchMixin(ReaderBase):
         self._search_token = 0
         self._search_timer: Timer | None = None
         self._before_search: str | None = None
-        self._index: SearchIndex | None = None
-        self._index_lock = threading.Lock()
         self._title_words: dict[str, tuple[str, ...]] = {}
 
     def _search_index(self) -> SearchIndex:
-        """The full-text index beside the store, opened once (from a worker thread)."""
-        with self._index_lock:
-            if self._index is None:
-                self._index = SearchIndex.for_data_dir(self.store.data_dir)
-            return self._index
+        """The store's full-text index (opened on first use, from a worker thread)."""
+        return self.store.search_index()
 
     def close_search_index(self) -> None:
-        if self._index is not None:
-            with contextlib.suppress(Exception):
-                self._index.close()
+        self.store.close_search_index()
 
     def action_search(self) -> None:
         self.open_prompt("search", self.search_query)
@@ -110,10 +101,12 @@ class SearchMixin(ReaderBase):
         found: list[Row] = []
         seen: set[str] = set()
         by_id = {row[0]: row for row in self.all_rows}
+        forms = self.glossary().query_forms(query)  # brand names: repaired and as published
+        hits = []
         try:
-            hits = self._search_index().search(query, limit=SEARCH_LIMIT)
+            for form in forms:
+                hits.extend(self._search_index().search(form, limit=SEARCH_LIMIT))
         except Exception as exc:  # a damaged or locked index: say so, still match titles
-            hits = []
             error = f"search index: {exc}"
         for hit in hits:
             row = by_id.get(hit.entry_id)
@@ -130,8 +123,9 @@ class SearchMixin(ReaderBase):
             if row[0] not in seen:
                 seen.add(row[0])
                 found.append(row)
-        words = search_words(query)
-        if words:
+        for words in (search_words(form) for form in forms):
+            if not words:
+                continue
             cache = self._title_words
             for row in self.all_rows:
                 if row[0] in seen:
@@ -140,6 +134,7 @@ class SearchMixin(ReaderBase):
                 if title_words is None:
                     title_words = cache[row[0]] = tuple(search_words(row[2]))
                 if title_matches(words, title_words):
+                    seen.add(row[0])
                     found.append(row)
         self.post_message(SearchFinished(query, found, token, error))
 

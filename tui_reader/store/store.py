@@ -1,6 +1,6 @@
-"""The store: diskcache directories for feeds, entries, articles, user state and raw pages.
+"""The Store: feeds, entries, articles, user state and raw pages, and the search index beside them.
 
-This is the only module that imports diskcache. Layout under the data dir (`store/`):
+Layout under the data dir (`store/`), one diskcache directory each (`caches`):
 
 - `main/`    feed states, entries, articles, per-feed indexes, per-site boilerplate stats;
              never evicted, pruned only by retention.
@@ -8,172 +8,55 @@ This is the only module that imports diskcache. Layout under the data dir (`stor
 - `read/`, `starred/`  one key per entry id: presence is the flag. Never evicted or pruned, so a
              retention pass or `cache clear` cannot lose what a person read or starred.
 - under the cache dir, `pages/`  raw pages and feed content for `reextract`: evictable (LRS).
+- `search.sqlite` beside `store/`: the full-text index (`search`), derived data, owned here.
 
-Every multi-key write runs in one SQLite transaction, so another process (an open reader, a
-second fetch) sees all of it or none of it, and a SIGKILL at any instant leaves the store as it
-was before the transaction. A large value is written to its own file before the row that names it
-is committed, so a reader never sees half an article.
+Values are data, never pickles (`disk`, `codec`). Every multi-key write runs in one SQLite
+transaction, so another process (an open reader, a second fetch) sees all of it or none of it,
+and a SIGKILL at any instant leaves the store as it was before the transaction. A large value is
+written to its own file before the row that names it is committed, so a reader never sees half
+an article.
 """
 
 from __future__ import annotations
 
 import contextlib
-import errno
-import fcntl
-import os
-import pickle
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
-
-import diskcache
+from typing import TYPE_CHECKING, Any
 
 from tui_reader.models import Article, Entry, EntryRow, FeedState, utcnow
+from tui_reader.store.caches import MAIN_SETTINGS, PAGE_IN_DB_BYTES, open_cache
+from tui_reader.store.codec import from_data, to_data
+from tui_reader.store.errors import storage_errors as _storage_errors
+from tui_reader.store.files import private_dir
+from tui_reader.store.lock import fetch_lock
 
-SQLITE_TIMEOUT = 60.0
-MAIN_SETTINGS: dict[str, Any] = {
-    "eviction_policy": "none",
-    "size_limit": 2**50,
-    "cull_limit": 0,
-    "statistics": False,
-}
-
-
-# Raw pages up to this size are kept inside the page cache's SQLite file.
-PAGE_IN_DB_BYTES = 2**20
+if TYPE_CHECKING:
+    from tui_reader.search import SearchIndex
 
 
-class StoreError(Exception):
-    """The store cannot be used: names the file and what is wrong, for a one-line message."""
+# A feed keeps at least this many of its newest entries, however old (FreshRSS keeps 50).
+DEFAULT_KEEP_ENTRIES = 50
 
-
-class StoreLocked(Exception):
-    """Another fetch holds the lock."""
-
-
-class DiskFull(StoreError):
-    pass
-
-
-# With less room than this, a write error is the full disk's doing, not a damaged file's.
-NEARLY_FULL = 1_000_000
-
-
-def _disk_full(where: Path) -> bool:
-    """Whether the file system holding `where` (or its nearest existing parent) is full."""
-    for path in (where, *where.parents):
-        try:
-            stat = os.statvfs(path)
-        except OSError:
-            continue
-        return stat.f_bavail * stat.f_frsize < NEARLY_FULL
-    return False
-
-
-def _full_message(where: Path) -> str:
-    return f"{where}: the disk is full; nothing was written (free some space and run again)"
-
-
-# The opcodes of a pickle (protocol 5) of two strings in a tuple, as `pickletools.optimize`
-# leaves it: no memo, one frame.
-_PROTO_5 = b"\x80\x05"
-_FRAME = b"\x95"
-_SHORT_UNICODE = b"\x8c"
-_UNICODE = b"X"
-_TUPLE2_STOP = b"\x86."
-_MAX_FRAMED = 64 * 1024  # pickle writes larger data outside a frame
-
-
-def _pair_key_bytes(key: tuple[Any, ...]) -> bytes | None:
-    """The bytes the stock Disk stores for a (str, str) key, written directly; None otherwise.
-
-    The stock Disk runs `pickletools.optimize` (pure Python) over `pickle.dumps(key)` for every
-    new key: half a millisecond of the fetch's main process for every hundred keys. Only the
-    plain case is written here; anything else (other types, equal strings that pickle shares,
-    long keys) goes the stock way. A test checks the bytes against the stock Disk's.
-    """
-    if len(key) != 2:
-        return None
-    first, second = key
-    if type(first) is not str or type(second) is not str or first == second:
-        return None
-    body = b""
-    for text in (first, second):
-        data = text.encode("utf-8", "surrogatepass")
-        if len(data) < 256:
-            body += _SHORT_UNICODE + bytes((len(data),)) + data
-        else:
-            body += _UNICODE + len(data).to_bytes(4, "little") + data
-    body += _TUPLE2_STOP
-    if len(body) >= _MAX_FRAMED:
-        return None
-    return _PROTO_5 + _FRAME + len(body).to_bytes(8, "little") + body
-
-
-class _KeyMemoDisk(diskcache.Disk):  # type: ignore[misc]
-    """diskcache's Disk, serialising (str, str) keys directly and remembering tuple keys.
-
-    A tuple key is pickled and then run through `pickletools.optimize` (pure Python) on every
-    get, set and membership test: a tenth of a fetch's main-process CPU. The bytes are the stock
-    Disk's, so a store stays readable by it (and `_salvage` opens one with it).
-    """
-
-    MEMO_SIZE = 4096
-
-    def __init__(self, directory: str, **kwargs: Any) -> None:
-        super().__init__(directory, **kwargs)
-        self._memo: dict[Any, tuple[Any, bool]] = {}
-
-    def put(self, key: Any) -> tuple[Any, bool]:
-        if type(key) is not tuple:
-            return super().put(key)  # type: ignore[no-any-return]
-        found = self._memo.get(key)
-        if found is None:
-            if len(self._memo) >= self.MEMO_SIZE:
-                self._memo.clear()
-            raw = _pair_key_bytes(key) if self.pickle_protocol == 5 else None
-            found = (sqlite3.Binary(raw), False) if raw is not None else super().put(key)
-            self._memo[key] = found
-        return found
-
-
-def _open(directory: Path, **settings: Any) -> diskcache.Cache:
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        return diskcache.Cache(
-            str(directory), timeout=SQLITE_TIMEOUT, disk=_KeyMemoDisk, **settings
-        )
-    except sqlite3.DatabaseError as exc:
-        if "full" in str(exc).lower() or _disk_full(directory):
-            raise DiskFull(_full_message(directory)) from None
-        raise StoreError(
-            f"{directory / 'cache.db'}: {exc}; run `tui-reader doctor` to check and repair it"
-        ) from None
-    except OSError as exc:
-        if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG) or _disk_full(directory):
-            raise DiskFull(_full_message(directory)) from None
-        raise StoreError(f"{directory}: {exc.strerror or exc}") from None
-
-
-@contextlib.contextmanager
-def _storage_errors(where: Path) -> Iterator[None]:
-    """Turn a full disk or a damaged file into a StoreError naming the place."""
-    try:
-        yield
-    except sqlite3.DatabaseError as exc:
-        if "full" in str(exc).lower() or _disk_full(where):
-            raise DiskFull(_full_message(where)) from None
-        raise StoreError(f"{where}: {exc}; run `tui-reader doctor`") from None
-    except OSError as exc:
-        if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG) or _disk_full(where):
-            raise DiskFull(_full_message(where)) from None
-        raise
+_MISSING = object()
 
 
 def _rows_key(feed: str) -> tuple[str, str]:
     return ("index", feed)
+
+
+@dataclass
+class Merged:
+    """What `merge_entries` stored: how many entries are new, each entry as stored (merged with
+    what was there), and the ids whose given article was not kept (the stored one is better)."""
+
+    new: int = 0
+    entries: dict[str, Entry] = field(default_factory=dict)
+    rejected: set[str] = field(default_factory=set)
 
 
 class Store:
@@ -185,11 +68,15 @@ class Store:
         self.data_dir = Path(data_dir)
         self.cache_dir = Path(cache_dir)
         self.root = self.data_dir / "store"
-        self._main = _open(self.root / "main", **MAIN_SETTINGS)
-        self._user = _open(self.root / "user", **MAIN_SETTINGS)
-        self._read = _open(self.root / "read", **MAIN_SETTINGS)
-        self._starred = _open(self.root / "starred", **MAIN_SETTINGS)
-        self._pages = _open(
+        for directory in (self.data_dir, self.root, self.cache_dir):
+            private_dir(directory)
+        self._search: SearchIndex | None = None
+        self._search_lock = threading.Lock()
+        self._main = open_cache(self.root / "main", **MAIN_SETTINGS)
+        self._user = open_cache(self.root / "user", **MAIN_SETTINGS)
+        self._read = open_cache(self.root / "read", **MAIN_SETTINGS)
+        self._starred = open_cache(self.root / "starred", **MAIN_SETTINGS)
+        self._pages = open_cache(
             self.cache_dir / "pages",
             eviction_policy="least-recently-stored",
             size_limit=page_cache_bytes,
@@ -200,6 +87,7 @@ class Store:
         )
 
     def close(self) -> None:
+        self.close_search_index()
         for cache in (self._main, self._user, self._read, self._starred, self._pages):
             cache.close()
 
@@ -211,22 +99,38 @@ class Store:
 
     # -- the fetch lock ---------------------------------------------------------------------
 
-    @contextlib.contextmanager
-    def fetch_lock(self) -> Iterator[None]:
+    def fetch_lock(self) -> contextlib.AbstractContextManager[None]:
         """A non-blocking lock file beside the store; the kernel frees it if the holder dies."""
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        path = self.data_dir / "fetch.lock"
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise StoreLocked(f"another fetch holds {path}") from None
-            os.ftruncate(fd, 0)
-            os.write(fd, f"{os.getpid()}\n".encode())
-            yield
-        finally:
-            os.close(fd)
+        return fetch_lock(self.data_dir)
+
+    # -- the search index -------------------------------------------------------------------
+
+    def search_index(self) -> SearchIndex:
+        """The full-text index beside the store, opened on first use and kept until `close`:
+        opening and closing it (a WAL checkpoint) for each feed cost a fetch more than the
+        feed's own writes. Shared by the threads of one process (it locks itself)."""
+        with self._search_lock:
+            if self._search is None:
+                from tui_reader.search import SearchIndex
+
+                self._search = SearchIndex.for_data_dir(self.data_dir)
+            return self._search
+
+    def close_search_index(self) -> None:
+        """Close the index (after an error too): the next `search_index()` opens it again."""
+        with self._search_lock:
+            index, self._search = self._search, None
+        if index is not None:
+            with contextlib.suppress(Exception):
+                index.close()
+
+    def rebuild_search_index(self) -> int:
+        """A new index in place of the old one, even a damaged file, rebuilt from the entries."""
+        from tui_reader.search import SearchIndex
+
+        self.close_search_index()
+        with SearchIndex.recreate(SearchIndex.path_for(self.data_dir)) as index:
+            return index.rebuild(self)
 
     # -- feeds ------------------------------------------------------------------------------
 
@@ -271,7 +175,22 @@ class Store:
             ]
             self._user.set("subscriptions", merged)
             self._user.set("seeded", True)
+            self._user.set("seeded_urls", [s["url"] for s in subs if s["url"] not in existing])
         return True
+
+    def seeded_urls(self) -> set[str] | None:
+        """The subscriptions that came from the default list and are still only that (None for
+        a store seeded before the list was kept)."""
+        urls = self._user.get("seeded_urls")
+        return None if urls is None else set(urls)
+
+    def adopt_seeded(self, url: str, default_urls: Iterable[str] = ()) -> None:
+        """The user subscribed to `url` themselves: it is no longer a default to hide."""
+        with _storage_errors(self.root), self._user.transact():
+            urls = self._user.get("seeded_urls")
+            if urls is None:
+                urls = list(default_urls)
+            self._user.set("seeded_urls", [u for u in urls if u != url])
 
     # -- entries and articles ---------------------------------------------------------------
 
@@ -296,40 +215,89 @@ class Store:
             yield
 
     def add_entries(self, feed: str, entries: Iterable[Entry], articles: dict[str, Article]) -> int:
-        """Store a feed's entries and their articles in one transaction; return how many are new.
+        """Store a feed's entries and their articles in one transaction; return how many are new."""
+        return self.merge_entries(feed, entries, articles).new
+
+    def merge_entries(
+        self, feed: str, entries: Iterable[Entry], articles: dict[str, Article]
+    ) -> Merged:
+        """Store a feed's entries and their articles in one transaction, merged with stored ones.
 
         An entry already stored (the same story from another feed) gains `feed` in its feeds and
-        the new aggregator links in `via`; its article is kept unless one is given.
+        the new aggregator links in `via`. The story's own site decides, whichever feed came
+        first: an `own` entry's title, date, author and labels replace an aggregator's (its date
+        only if not later than the first storing: an undated item dated "now" must not jump),
+        and an aggregator's article never replaces one from the own site, nor a summary a whole
+        article. The other feeds' index rows follow a changed title or date.
         """
-        new = 0
+        merged = Merged()
         with _storage_errors(self.root), self._main.transact():
             rows = {row[0]: row for row in self._main.get(_rows_key(feed), [])}
             for entry in entries:
                 old_data = self._main.get(("entry", entry.id))
+                article = articles.get(entry.id)
                 if old_data is not None:
                     old = Entry.from_dict(old_data)
-                    merged = Entry.from_dict(
-                        old_data
-                        | {
-                            "feeds": list(dict.fromkeys(old.feeds + entry.feeds)),
-                            "via": list(dict.fromkeys(old.via + entry.via)),
-                            "has_article": old.has_article or entry.has_article,
-                        }
-                    )
-                    if merged != old:
-                        self._main.set(("entry", entry.id), merged.to_dict())
-                    stored = merged
+                    stored = self._merged(old, entry)
+                    if stored != old:
+                        self._main.set(("entry", entry.id), stored.to_dict())
+                    if (stored.title, stored.published) != (old.title, old.published):
+                        self._update_rows(stored, skip=feed)
+                    if article is not None and not self._replaces(old, entry, article):
+                        merged.rejected.add(entry.id)
+                        article = None
                 else:
                     self._main.set(("entry", entry.id), entry.to_dict())
                     stored = entry
-                    new += 1
-                article = articles.get(entry.id)
+                    merged.new += 1
                 if article is not None:
                     self._main.set(("article", entry.id), article.to_dict())
                 rows[entry.id] = EntryRow.of(stored, feed).as_tuple()
+                merged.entries[entry.id] = stored
             self._main.set(_rows_key(feed), sorted(rows.values(), key=lambda r: r[1], reverse=True))
             self._bump()
-        return new
+        return merged
+
+    @staticmethod
+    def _merged(old: Entry, new: Entry) -> Entry:
+        merged = replace(
+            old,
+            feeds=tuple(dict.fromkeys(old.feeds + new.feeds)),
+            via=tuple(dict.fromkeys(old.via + new.via)),
+            has_article=old.has_article or new.has_article,
+        )
+        if not new.own or old.own:
+            return merged
+        return replace(
+            merged,
+            url=new.url,
+            title=new.title or old.title,
+            published=new.published if new.published <= old.fetched else old.published,
+            author=new.author or old.author,
+            site=new.site or old.site,
+            summary=new.summary or old.summary,
+            language=new.language or old.language,
+            guid=new.guid or old.guid,
+            own=True,
+        )
+
+    def _replaces(self, old: Entry, new: Entry, article: Article) -> bool:
+        """Whether `article` (of `new`) replaces what is stored for the story `old`."""
+        if article.source != "summary" and (new.own or not old.own):
+            return True
+        data = self._main.get(("article", old.id))
+        return data is None or data.get("source") == "summary"
+
+    def _update_rows(self, entry: Entry, skip: str) -> None:
+        for other in entry.feeds:
+            if other == skip:
+                continue
+            rows = self._main.get(_rows_key(other), [])
+            if any(row[0] == entry.id for row in rows):
+                rows = [
+                    EntryRow.of(entry, other).as_tuple() if r[0] == entry.id else r for r in rows
+                ]
+                self._main.set(_rows_key(other), sorted(rows, key=lambda r: r[1], reverse=True))
 
     def rows(self, feed: str) -> list[EntryRow]:
         """A feed's entries, newest first, without loading a single entry or article."""
@@ -402,20 +370,14 @@ class Store:
 
     # -- per-site boilerplate statistics (opaque to the store) ------------------------------
 
-    def site_stats(self, site: str) -> Any:
-        blob = self._main.get(("sitestats", site))
-        if blob is None:
-            return None
-        try:
-            return pickle.loads(blob)
-        except Exception:  # stats from an older version are relearned, not fatal
-            return None
+    def site_stats(self, site: str) -> dict[str, Any] | None:
+        """A site's statistics as its owner (`extract.repetition`) wrote them, as data."""
+        value = self._main.get(("sitestats", site))
+        return value if isinstance(value, dict) else None  # bytes: an older form, relearned
 
-    def put_site_stats(self, site: str, stats: Any) -> None:
+    def put_site_stats(self, site: str, stats: dict[str, Any]) -> None:
         with _storage_errors(self.root):
-            self._main.set(
-                ("sitestats", site), pickle.dumps(stats, protocol=pickle.HIGHEST_PROTOCOL)
-            )
+            self._main.set(("sitestats", site), stats)
 
     # -- user state -------------------------------------------------------------------------
 
@@ -448,11 +410,12 @@ class Store:
 
     def user_value(self, key: str, default: Any = None) -> Any:
         """Small user data that must never be evicted (e.g. state waiting for a first fetch)."""
-        return self._user.get(("value", key), default)
+        value = self._user.get(("value", key), _MISSING)
+        return default if value is _MISSING else from_data(value)
 
     def set_user_value(self, key: str, value: Any) -> None:
         with _storage_errors(self.root):
-            self._user.set(("value", key), value)
+            self._user.set(("value", key), to_data(value))
 
     def ui_position(self) -> dict[str, Any]:
         return dict(self._user.get("position", {}))
@@ -472,40 +435,51 @@ class Store:
 
     # -- retention and repair ---------------------------------------------------------------
 
-    def prune(self, feed_keep_days: dict[str, int], now: datetime | None = None) -> list[str]:
-        """Drop entries older than their feed's keep_days, unless starred; return their ids.
+    def prune(
+        self,
+        feed_keep_days: dict[str, int],
+        now: datetime | None = None,
+        *,
+        keep_entries: int = DEFAULT_KEEP_ENTRIES,
+    ) -> list[str]:
+        """Forget what the user no longer needs; return the ids of the entries dropped.
 
-        Read and starred flags are user state and stay, so a story still in a feed that comes
-        back after pruning is not shown as unread again.
+        A feed keeps its newest `keep_entries` entries whatever their age (a quiet blog's last
+        posts stay) and every unread or starred one; only read, unstarred entries older than the
+        feed's keep_days, past its newest `keep_entries`, go. Read and starred flags are user
+        state and stay, so a story still in a feed that comes back after pruning is not shown as
+        unread again.
         """
         now = now or utcnow()
         starred = self.starred_ids()
+        read = self.read_ids()
         removed: list[str] = []
         for feed, days in feed_keep_days.items():
             cutoff = (now - timedelta(days=days)).timestamp()
             with _storage_errors(self.root), self._main.transact():
                 rows = self._main.get(_rows_key(feed), [])
-                keep = [r for r in rows if r[1] >= cutoff or r[0] in starred]
-                if len(keep) == len(rows):
+                drop = {
+                    r[0]
+                    for r in rows[keep_entries:]
+                    if r[1] < cutoff and r[0] in read and r[0] not in starred
+                }
+                if not drop:
                     continue
-                self._main.set(_rows_key(feed), keep)
-                for row in rows:
-                    if row[1] >= cutoff or row[0] in starred:
-                        continue
-                    data = self._main.get(("entry", row[0]))
+                self._main.set(_rows_key(feed), [r for r in rows if r[0] not in drop])
+                for eid in drop:
+                    data = self._main.get(("entry", eid))
                     others = [f for f in (data or {}).get("feeds", []) if f != feed]
                     if data is not None and any(
-                        any(r[0] == row[0] for r in self._main.get(_rows_key(f), []))
-                        for f in others
+                        any(r[0] == eid for r in self._main.get(_rows_key(f), [])) for f in others
                     ):
-                        self._main.set(("entry", row[0]), data | {"feeds": others})
+                        self._main.set(("entry", eid), data | {"feeds": others})
                         continue
-                    self._main.delete(("entry", row[0]))
-                    self._main.delete(("article", row[0]))
-                    self._pages.delete(row[0])
-                    removed.append(row[0])
+                    self._main.delete(("entry", eid))
+                    self._main.delete(("article", eid))
+                    self._pages.delete(eid)
+                    removed.append(eid)
                 self._bump()
-        return removed
+        return sorted(removed)
 
     def drop_feed(self, feed: str) -> None:
         """Forget a feed's index and state; entries shared with other feeds stay there."""
@@ -557,105 +531,3 @@ class Store:
                 self._main.set(_rows_key(feed), sorted(feed_rows, key=lambda r: r[1], reverse=True))
             self._bump()
         return count
-
-
-def _integrity_problem(db: Path) -> str | None:
-    try:
-        with contextlib.closing(sqlite3.connect(db, timeout=SQLITE_TIMEOUT)) as conn:
-            result = conn.execute("PRAGMA integrity_check").fetchone()
-            conn.execute("SELECT count(*) FROM Cache").fetchone()
-    except sqlite3.DatabaseError as exc:
-        return str(exc)
-    if result is None or result[0] != "ok":
-        return str(result[0] if result else "integrity check failed")
-    return None
-
-
-def damaged_files(data_dir: Path, cache_dir: Path) -> list[Path]:
-    """The store's cache.db files that fail SQLite's integrity check (for an error message)."""
-    dirs = [data_dir / "store" / name for name in ("main", "user", "read", "starred")]
-    dirs.append(cache_dir / "pages")
-    return [
-        d / "cache.db"
-        for d in dirs
-        if (d / "cache.db").exists() and _integrity_problem(d / "cache.db") is not None
-    ]
-
-
-def _readable_rowids(conn: sqlite3.Connection) -> set[int]:
-    """Row ids of the attached `old.Cache` that can still be found, around damaged pages.
-
-    A scan stops at the first damaged page, so the table is scanned from both ends, and through
-    its key index, whose pages may be intact where the table's are not.
-    """
-    found: set[int] = set()
-    for sql in (
-        "SELECT rowid FROM old.Cache ORDER BY rowid",
-        "SELECT rowid FROM old.Cache ORDER BY rowid DESC",
-        "SELECT rowid FROM old.Cache INDEXED BY Cache_key_raw ORDER BY key, raw",
-        "SELECT rowid FROM old.Cache INDEXED BY Cache_key_raw ORDER BY key DESC, raw DESC",
-    ):
-        try:
-            for (rowid,) in conn.execute(sql):
-                found.add(rowid)
-        except sqlite3.DatabaseError:
-            continue
-    return found
-
-
-def _salvage(old_db: Path, directory: Path) -> int:
-    """Copy what rows can still be read from a damaged cache.db into a fresh one."""
-    diskcache.Cache(str(directory), **MAIN_SETTINGS).close()
-    copied = 0
-    with contextlib.closing(
-        sqlite3.connect(directory / "cache.db", timeout=SQLITE_TIMEOUT)
-    ) as conn:
-        try:
-            conn.execute("ATTACH DATABASE ? AS old", (f"file:{old_db}?mode=ro",))
-            columns = [row[1] for row in conn.execute("PRAGMA old.table_info(Cache)")]
-        except sqlite3.DatabaseError:
-            return 0
-        rowids = sorted(_readable_rowids(conn))
-        names = ", ".join(c for c in columns if c != "rowid")
-        for rowid in rowids:
-            try:
-                conn.execute(
-                    f"INSERT OR IGNORE INTO main.Cache ({names}) SELECT {names} FROM old.Cache WHERE rowid = ?",
-                    (rowid,),
-                )
-                copied += 1
-            except sqlite3.DatabaseError:
-                continue
-        conn.commit()
-    return copied
-
-
-def repair_files(data_dir: Path, cache_dir: Path) -> list[str]:
-    """Find damaged store files, set each aside and salvage its readable rows; say what was done.
-
-    Run before opening the Store (`tui-reader doctor`): a damaged `main` loses at worst entries
-    that the next fetch brings back, while read and starred flags live in files of their own.
-    """
-    report: list[str] = []
-    dirs = [data_dir / "store" / name for name in ("main", "user", "read", "starred")]
-    dirs.append(cache_dir / "pages")
-    for directory in dirs:
-        db = directory / "cache.db"
-        if not db.exists():
-            continue
-        problem = _integrity_problem(db)
-        if problem is None:
-            continue
-        aside = db.with_name(f"cache.db.damaged-{int(utcnow().timestamp())}")
-        db.rename(aside)
-        for suffix in ("-wal", "-shm"):
-            side = db.with_name(db.name + suffix)
-            if side.exists():
-                side.rename(aside.with_name(aside.name + suffix))
-        copied = _salvage(aside, directory)
-        report.append(f"{db}: {problem}; set aside as {aside.name}, {copied} rows salvaged")
-    return report
-
-
-def open_store(data_dir: Path, cache_dir: Path, page_cache_mb: int = 512) -> Store:
-    return Store(data_dir, cache_dir, page_cache_bytes=page_cache_mb * 2**20)
