@@ -279,6 +279,14 @@ class Store:
                     seen[row[0]] = EntryRow(*row)
         return sorted(seen.values(), key=lambda r: r.published, reverse=True)
 
+    def entry_ids(self, prefix: str = "") -> list[str]:
+        """Ids of the stored entries starting with `prefix` (a scan of the keys, no values)."""
+        return sorted(
+            key[1]
+            for key in self._main.iterkeys()
+            if isinstance(key, tuple) and key[0] == "entry" and key[1].startswith(prefix)
+        )
+
     def iter_entries(self) -> Iterator[Entry]:
         for key in self._main.iterkeys():
             if isinstance(key, tuple) and key[0] == "entry":
