@@ -116,3 +116,30 @@ def apply_pending_state(store: Store, entries: Iterable[Entry] | None = None) ->
         store.set_starred(entry_id, True)
     store.set_user_value(PENDING_STATE, remaining)
     return len(read_ids | starred_ids)
+
+
+class AmbiguousId(LookupError):
+    """An id prefix that matches more than one entry."""
+
+
+def resolve_entry_id(store: Store, text: str) -> str | None:
+    """The entry `text` names: its full id, or the one id it is a prefix of; None if none.
+
+    Raises AmbiguousId, listing a few, when several ids start with it.
+    """
+    text = text.strip()
+    if not text:
+        return None
+    if store.has_entry(text):
+        return text
+    found = store.entry_ids(text)
+    if len(found) > 1:
+        shown = ", ".join(found[:4]) + (" …" if len(found) > 4 else "")
+        raise AmbiguousId(f"{text!r} starts {len(found)} entry ids ({shown}); type more of it")
+    return found[0] if found else None
+
+
+def unread_count(store: Store, feeds: Iterable[FeedConfig]) -> int:
+    """Unread entries of `feeds`, a story in several of them counted once."""
+    read = store.read_ids()
+    return sum(1 for row in store.all_rows(f.url for f in feeds) if row.id not in read)
