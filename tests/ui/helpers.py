@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 
 from textual.pilot import Pilot
 
@@ -65,3 +66,16 @@ def index_sample(config: Config, bodies: dict[str, str]) -> None:
     ]
     with SearchIndex.for_data_dir(config.storage.data_dir) as index:
         index.add_many(docs)
+
+
+def info_text(app: ReaderApp) -> str:
+    """The open info view (`i`) as plain text, one row per line, spaces collapsed."""
+    from rich.console import Console
+
+    from tui_reader.ui.screens.info import InfoScreen, info_table
+
+    screen = app.screen
+    assert isinstance(screen, InfoScreen)
+    console = Console(width=200, color_system=None, record=True, file=io.StringIO())
+    console.print(info_table(screen.view))
+    return "\n".join(" ".join(line.split()) for line in console.export_text().splitlines())

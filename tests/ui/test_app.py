@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
-from helpers import NARROW, WIDE, run_command, search_for, settle, status, titles
+from helpers import NARROW, WIDE, info_text, run_command, search_for, settle, status, titles
 
 from tui_reader.config import Config, ReaderConfig
 from tui_reader.demo.sample import BASE, BIT_NOTIZIE_KEY, add_many
@@ -56,8 +56,14 @@ async def test_enter_opens_the_article_and_marks_it_read(config: Config, store: 
         assert any(line.startswith("▌ — María López") for line in lines)
         assert any(line.startswith("• Arranque") for line in lines)
         assert "Links" in lines
-        assert any("via https://agregador.example/go/1" in line for line in lines)
-        assert any("text: full text from the page" in line for line in lines)
+        assert not any("agregador.example" in line for line in lines[:4])  # in the info view
+        await pilot.press("i")
+        await settle(pilot)
+        info = info_text(app)
+        assert "via https://agregador.example/go/1" in info
+        assert "text full text from the page" in info
+        await pilot.press("i")
+        assert app.pane == "article" and len(app.screen_stack) == 1
     assert store.is_read("e0")
 
 
@@ -80,7 +86,9 @@ async def test_entry_without_article_shows_its_summary(config: Config, store: St
         await settle(pilot)
         text = " ".join(" ".join(app.article_view.plain_lines).split())
         assert "Resumen de la noticia 2. [red]no es markup[/red]" in text
-        assert "text: summary from the feed" in text
+        await pilot.press("i")
+        await settle(pilot)
+        assert "text summary from the feed" in info_text(app)
 
 
 async def test_article_wraps_to_the_measure(tmp_path, store: Store, config: Config) -> None:
@@ -256,11 +264,13 @@ async def test_tab_cycles_panes_and_q_goes_back_then_quits(config: Config, store
         await settle(pilot)
         assert app.pane == "entries"
         await pilot.press("tab")
+        assert app.pane == "feeds"  # no article open: nothing to tab to
+        await pilot.press("tab", "enter")
+        await settle(pilot)
         assert app.pane == "article"
         await pilot.press("tab")
         assert app.pane == "feeds"
-        await pilot.press("tab", "enter")
-        await settle(pilot)
+        await pilot.press("tab", "tab")
         assert app.pane == "article"
         await pilot.press("q")
         assert app.pane == "entries"
@@ -335,7 +345,7 @@ async def test_keymap_from_config_remaps_bindings(config: Config, store: Store) 
 
         assert isinstance(app.screen, HelpScreen)
         assert ("everywhere", "f", "Star  (toggle_star)") in app.screen.rows
-        assert ("lists", "x", "Down  (cursor_down)") in app.screen.rows
+        assert ("lists", "x", "Move  (cursor_down)") in app.screen.rows
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
 
@@ -522,3 +532,34 @@ async def test_refresh_while_another_fetch_holds_the_lock_says_so(
             await settle(pilot)
         assert calls == [], "the reader does not fetch while another fetch runs"
         assert "another fetch is running" in str(app.query_one("#status").render())
+
+
+async def test_the_headless_key_table_matches_the_live_bindings(
+    config: Config, store: Store
+) -> None:
+    from textual.binding import Binding
+
+    from tui_reader.keys import SCOPES
+    from tui_reader.ui.screens.add_feed import AddFeedScreen, PickFeedScreen
+    from tui_reader.ui.screens.help import HelpScreen
+    from tui_reader.ui.screens.info import InfoScreen
+
+    app = make_app(config, store)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        scopes = (
+            (app, app.feed_list, app.entry_list, app.article_view),
+            (HelpScreen,),
+            (InfoScreen,),
+            (AddFeedScreen, PickFeedScreen),
+        )
+        live: list[dict[str, str]] = []
+        for owners in scopes:
+            table: dict[str, str] = {}
+            for owner in owners:
+                for binding in owner.BINDINGS:
+                    assert isinstance(binding, Binding)
+                    if binding.id:  # only bindings with an id can be remapped
+                        table[binding.id] = binding.key
+            live.append(table)
+        assert live == list(SCOPES)

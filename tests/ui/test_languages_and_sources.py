@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import replace
 
-from helpers import WIDE, header, ids, run_command, settle
+from helpers import WIDE, header, ids, info_text, run_command, settle
 
 from tui_reader.config import Config
 from tui_reader.demo.sample import AGGREGATOR, BYTE
@@ -103,12 +103,14 @@ async def test_a_story_from_several_feeds_lists_every_one_in_its_header(
         assert ids(app).count("e0") == 1  # one row for the story
         await pilot.press("enter")
         await settle(pilot)
-        lines = app.article_view.plain_lines
-        assert "from 2 feeds: El Byte · Agregador" in lines
-        assert "via https://agregador.example/go/1" in lines
-        await pilot.press("q", "j", "enter")
+        await pilot.press("i")
         await settle(pilot)
-        assert "from El Byte" in app.article_view.plain_lines
+        info = info_text(app).splitlines()
+        assert "2 feeds El Byte · Agregador" in info
+        assert "via https://agregador.example/go/1" in info
+        await pilot.press("escape", "q", "j", "enter", "i")
+        await settle(pilot)
+        assert "feed El Byte" in info_text(app).splitlines()
 
 
 async def test_feed_names_in_the_header_are_plain_text(config: Config, store: Store) -> None:
@@ -119,8 +121,10 @@ async def test_feed_names_in_the_header_are_plain_text(config: Config, store: St
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
-        text = "".join(app.article_view.plain_lines)
-        line = text[text.index("from 2 feeds") :]
+        await pilot.press("i")
+        await settle(pilot)
+        text = info_text(app)
+        line = text[text.index("2 feeds") :]
         assert "[bold red]Agregador[/]" in line
         assert "\x1b" not in line and "\u202e" not in line
         assert app.source_names(app.article_view.entry)[0] == "El Byte"  # type: ignore[arg-type]

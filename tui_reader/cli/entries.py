@@ -52,6 +52,8 @@ def cmd_list(config: Config, args: argparse.Namespace) -> int:
 
 
 def cmd_show(config: Config, args: argparse.Namespace) -> int:
+    from tui_reader.credits import original_url
+    from tui_reader.glossary import GlossaryError, for_display
     from tui_reader.models import Article
     from tui_reader.render import article_text
 
@@ -65,11 +67,21 @@ def cmd_show(config: Config, args: argparse.Namespace) -> int:
             source="summary",
             blocks=_summary_blocks(entry.summary),
         )
+    original = original_url(article, entry.url)
+    try:  # brand names repaired as the reader shows them, unless --published
+        article, repaired = for_display(
+            article, entry.language, entry.title, published=args.published
+        )
+    except GlossaryError as exc:
+        raise UserError(str(exc)) from exc
     if args.json:
-        print_json(article_record(entry, article, article_text(article, entry, width=10_000)))
+        text = article_text(article, entry, width=10_000, original=original)
+        print_json(article_record(entry, article, text, original, repaired))
         return EXIT_OK
     width = args.width or config.reader.measure
-    sys.stdout.write(article_text(article, entry, width=width))
+    sys.stdout.write(
+        article_text(article, entry, width=width, original=original, repaired=repaired)
+    )
     return EXIT_OK
 
 

@@ -13,7 +13,7 @@ from tui_reader.sanitize import clean_line, is_safe_url
 
 
 def cmd_feeds(config: Config, args: argparse.Namespace) -> int:
-    from tui_reader.services import effective_feeds, feed_to_dict, find_feeds
+    from tui_reader.services import effective_feeds, feed_to_dict, find_feeds, seeded_defaults
     from tui_reader.subscriptions import subscribe, unsubscribe
 
     with open_store(config) as store:
@@ -38,6 +38,9 @@ def cmd_feeds(config: Config, args: argparse.Namespace) -> int:
             return EXIT_OK
         if args.feeds_command == "add":
             url = choose_feed(config, args.url)
+            subs = store.subscriptions()
+            if any(s["url"] == url for s in subs):  # a default, now the user's own choice
+                store.adopt_seeded(url, seeded_defaults(store))
             if any(f.url == url for f in feeds):
                 print(f"already subscribed: {clean_line(url)}")
                 return EXIT_OK

@@ -53,7 +53,12 @@ def cmd_import(config: Config, args: argparse.Namespace) -> int:
     for skipped in result.skipped:
         print(f"skipped: {clean_line(str(skipped))}")
     with open_store(config) as store:
-        from tui_reader.services import PENDING_STATE, apply_pending_state, effective_feeds
+        from tui_reader.services import (
+            PENDING_STATE,
+            apply_pending_state,
+            effective_feeds,
+            seeded_defaults,
+        )
         from tui_reader.subscriptions import add_imported
 
         configured = {f.url for f in config.feeds}
@@ -63,6 +68,10 @@ def cmd_import(config: Config, args: argparse.Namespace) -> int:
                 print(f"would import: {clean_line(feed['url'])}")
             return EXIT_OK
         effective_feeds(config, store)  # seed the defaults first, so they are not seeded later
+        defaults = seeded_defaults(store)
+        for feed in incoming:
+            if feed["url"] in defaults:  # imported: the user's own, not only a default
+                store.adopt_seeded(feed["url"], defaults)
         new = add_imported(store, incoming)
         print(
             f"imported {new} new feeds, {len(incoming) - new} already subscribed, {len(result.skipped)} skipped"

@@ -7,6 +7,7 @@ so no command prints feed text raw.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -70,7 +71,13 @@ def row_line(row: EntryRow, read: bool, starred: bool) -> str:
     return f"{row.id}  {date}  {flags}  {clean_line(row.site)[:24]:<24}  {clean_line(row.title)}"
 
 
-def article_record(entry: Entry, article: Article, text: str) -> dict[str, Any]:
+def article_record(
+    entry: Entry,
+    article: Article,
+    text: str,
+    original: str,
+    repaired: Iterable[tuple[str, str]],
+) -> dict[str, Any]:
     """`show --json`: the entry, the article's metadata, its text and its numbered links."""
     return {
         "id": entry.id,
@@ -83,6 +90,8 @@ def article_record(entry: Entry, article: Article, text: str) -> dict[str, Any]:
         "language": clean_line(article.language or entry.language),
         "source": article.source,
         "text": text,
+        "original": clean_line(original),
+        "repaired": [{"published": p, "brand": b} for p, b in repaired],
         "links": [
             {"number": lk.number, "text": clean_line(lk.text), "href": clean_line(lk.href)}
             for lk in article.links
@@ -94,7 +103,10 @@ def status_line(item: dict[str, Any]) -> str:
     """One line of `status` from its record."""
     when = str(item["last_fetch"] or "never")[:16].replace("T", " ")
     error = f"  ({item['error']})" if item["error"] else ""
-    return f"{item['unread']:>5} unread  {when:<16}  {item['result']:<12}  {item['title']}{error}"
+    return (
+        f"{item['unread']:>5} unread {item['entries']:>5} held  {when:<16}  "
+        f"{item['result']:<12}  {item['title']}{error}"
+    )
 
 
 def hit_record(entry_id: str, title: str, snippet: str, score: float, read: bool) -> dict[str, Any]:

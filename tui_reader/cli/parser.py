@@ -77,6 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("id")
     show.add_argument("--json", action="store_true")
     show.add_argument("--width", type=int, default=0)
+    show.add_argument(
+        "--published", action="store_true", help="brand names as printed, not repaired"
+    )
 
     status = command("status", help="per feed: last fetch, result, unread count")
     status.add_argument("--json", action="store_true")

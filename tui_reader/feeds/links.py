@@ -67,6 +67,32 @@ def canonical_url(url: str) -> str:
     return urlunsplit((parts.scheme.lower(), parts.netloc, path, parts.query, ""))
 
 
+# Query parameters that only tell a site where a click came from: left out of the URL kept.
+_TRACKING_PARAM = re.compile(
+    r"(?:utm_\w+|fbclid|gclid|dclid|msclkid|yclid|igshid|mc_cid|mc_eid|_hsenc|_hsmi|mkt_tok)",
+    re.IGNORECASE,
+)
+
+
+def kept_url(url: str) -> str:
+    """The URL an entry keeps, shows and opens: the feed's own spelling, not the canonical one.
+
+    Only what cannot change the page goes: an aggregator's wrapper, tracking parameters and the
+    fragment. Everything else stays as given (`?a=1&b=2&c` keeps `c`, `//` inside a path stays,
+    `https://web.archive.org/web/2020/https://example.com/a` still opens); `canonical_url` is
+    for telling two spellings of one article apart, not for opening it.
+    """
+    url = unwrap_url(url.strip())
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    query = "&".join(
+        p for p in parts.query.split("&") if p and not _TRACKING_PARAM.fullmatch(p.split("=")[0])
+    )
+    return urlunsplit((parts.scheme.lower(), parts.netloc, parts.path or "/", query, ""))
+
+
 def entry_id(canonical: str) -> str:
     """A short id that is stable across runs and machines: the same story is always one entry."""
     return hashlib.sha1(canonical.encode("utf-8")).hexdigest()[:16]
@@ -158,7 +184,7 @@ def find_feed_links(page: str, url: str) -> list[str]:
 def article_url(
     item_link: str, final_url: str, page: str | None, *, redirected_from_elsewhere: bool
 ) -> str:
-    """The article's canonical URL once its page is fetched.
+    """The article's URL once its page is fetched (as `kept_url` spells it).
 
     The end of the redirect chain is the original article; its `<link rel="canonical">` wins
     when it names the same site, or when an aggregator's redirects brought us here (an AMP or
@@ -170,4 +196,4 @@ def article_url(
         canonical = find_canonical(page, chosen)
         if canonical and (same_site(canonical, chosen) or redirected_from_elsewhere):
             chosen = canonical
-    return canonical_url(chosen)
+    return kept_url(chosen)

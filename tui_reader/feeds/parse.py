@@ -222,16 +222,36 @@ def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+# What may come before a document's first element: blanks, processing instructions, comments,
+# and a doctype that is not HTML's.
+_PROLOGUE = re.compile(
+    rb"(?:\s+|<\?.*?\?>|<!--.*?-->|<!doctype(?!\s+html\b)[^>]*>)*", re.IGNORECASE | re.DOTALL
+)
+_FIRST_ELEMENT = re.compile(rb"<([a-z_][-\w.]*:)?([a-z_][-\w.]*)", re.IGNORECASE)
+FEED_ROOTS = frozenset({b"rss", b"feed", b"rdf", b"channel"})
+
+
+def _root_element(content: bytes) -> bytes:
+    """The name of the document's first element (lowercase, no prefix), b"doctype-html" for an
+    HTML doctype, or b"" when the bytes are not ASCII-compatible markup."""
+    head = content[:65536].removeprefix(b"\xef\xbb\xbf")
+    rest = head[_PROLOGUE.match(head).end() :]  # type: ignore[union-attr]
+    if rest[:14].lower() == b"<!doctype html":
+        return b"doctype-html"
+    element = _FIRST_ELEMENT.match(rest)
+    return element.group(2).lower() if element else b""
+
+
 def _is_html_page(content: bytes, headers: dict[str, str]) -> bool:
-    ctype = headers.get("content-type", "").lower()
-    head = content[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if head.startswith((b"<?xml", b"<rss", b"<feed", b"<rdf")):
+    """Whether these bytes are a web page: the body's own first element wins over the header."""
+    root = _root_element(content)
+    if root in FEED_ROOTS:
         return False
-    return (
-        "html" in ctype
-        or head.startswith((b"<!doctype html", b"<html"))
-        or (b"<html" in head and b"<rss" not in head and b"<feed" not in head)
-    )
+    if root in (b"html", b"doctype-html"):
+        return True
+    ctype = headers.get("content-type", "").lower()
+    head = content[:1024].lower()
+    return "html" in ctype or (b"<html" in head and b"<rss" not in head and b"<feed" not in head)
 
 
 def _not_a_feed(content: bytes, url: str, headers: dict[str, str]) -> NotAFeed:

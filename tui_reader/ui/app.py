@@ -42,6 +42,8 @@ from tui_reader.ui.widgets.entry_list import EntryList
 from tui_reader.ui.widgets.feed_list import FeedList
 
 NARROW_BELOW = 100
+ARTICLE_CHROME = 4  # the article pane's left border, padding (2) and scrollbar
+READABLE_LIST = 40  # an entries list narrower than this beside the article folds away
 
 
 class ReaderApp(
@@ -63,17 +65,26 @@ class ReaderApp(
         Binding("escape", "go_back(False)", "Back", show=False, id="back_escape"),
         Binding("tab", "next_pane", "Pane", show=False, priority=True, id="next_pane"),
         Binding("question_mark", "help", "Help", id="help"),
+        Binding("l", "link_prompt", "Link n", show=False, id="open_link"),
+        *[
+            Binding(
+                str(d),
+                f"link_digit({d})",
+                "Link" if d == 1 else f"Link {d}",
+                show=d == 1,
+                key_display="1-9" if d == 1 else None,
+                id=f"open_link_{d}",
+            )
+            for d in range(1, 10)
+        ],
         Binding("n", "next_unread", "Next unread", show=False, id="next_unread"),
         Binding("p", "previous_unread", "Prev unread", show=False, id="previous_unread"),
         Binding("m", "toggle_read", "Read", show=False, id="toggle_read"),
         Binding("s", "toggle_star", "Star", id="toggle_star"),
         Binding("o", "open_in_browser", "Browser", id="open_in_browser"),
         Binding("y", "copy_url", "Copy URL", show=False, id="copy_url"),
-        Binding("l", "link_prompt", "Link n", show=False, id="open_link"),
-        *[
-            Binding(str(d), f"link_digit({d})", f"Link {d}", show=False, id=f"open_link_{d}")
-            for d in range(1, 10)
-        ],
+        Binding("O", "open_original", "Open original", show=False, id="open_original"),
+        Binding("Y", "copy_original", "Copy original", show=False, id="copy_original"),
         Binding("slash", "search", "Search", id="search"),
         Binding("u", "toggle_unread_only", "Unread only", show=False, id="unread_only"),
         Binding("L", "cycle_language", "Language filter", show=False, id="language"),
@@ -95,7 +106,8 @@ class ReaderApp(
     def compose(self) -> ComposeResult:
         self.feed_list = FeedList(id="feeds")
         self.entry_list = EntryList(id="entries")
-        self.article_view = ArticleView(self.config.reader.measure, id="article")
+        reader = self.config.reader
+        self.article_view = ArticleView(reader.measure, reader.align, id="article")
         self.prompt = Input(id="prompt", classes="-hidden")
         yield Static("", id="title")
         with Horizontal(id="panes"):
@@ -110,26 +122,40 @@ class ReaderApp(
         self.entry_list.read = self.read
         self.entry_list.starred = self.starred
         self.entry_list.languages = self.languages
+        self.entry_list.feed_name = self.feed_name
+        self.entry_list.repair_title = self.repair_title
         self.article_view.clear("Press enter on an entry to read it.")
-        self._apply_width(self.size.width)
+        self.feed_list.border_title = "Feeds"
         self.set_pane("entries")
         self.update_title()
         self.load_store(initial=True)
         self.set_interval(self.config.reader.poll_seconds, self.poll_store)
 
     def on_resize(self, event: Resize) -> None:
-        self._apply_width(event.size.width)
+        self.apply_layout(event.size.width)
 
-    def _apply_width(self, width: int) -> None:
+    def apply_layout(self, width: int | None = None) -> None:
+        """Lists: feeds | entries (one at a time when narrow). Reading: the article gets up to
+        `measure` columns (plus its border, padding and scrollbar); the entries list stays
+        beside it only when that leaves it READABLE_LIST columns."""
+        width = self.size.width if width is None else width
         self.narrow = width < NARROW_BELOW
-        self.query_one("#panes").set_class(self.narrow, "-narrow")
-        self.query_one("#panes").set_class(not self.narrow, "-wide")
+        panes = self.query_one("#panes")
+        reading = self.pane == "article"
+        article_width = self.config.reader.measure + ARTICLE_CHROME
+        beside = reading and width - article_width >= READABLE_LIST
+        panes.set_class(self.narrow, "-narrow")
+        panes.set_class(not self.narrow, "-wide")
+        panes.set_class(reading, "-reading")
+        panes.set_class(beside, "-beside")
+        self.article_view.styles.width = article_width if beside else "1fr"
 
     def set_pane(self, pane: Pane) -> None:
         self.pane = pane
         panes = self.query_one("#panes")
         for name in PANES:
             panes.set_class(name == pane, f"-pane-{name}")
+        self.apply_layout()
         widget = {
             "feeds": self.feed_list,
             "entries": self.entry_list,
@@ -174,6 +200,7 @@ class ReaderApp(
         if self.unread_only:
             text.append("  [unread only]", style="yellow")
         self.query_one("#title", Static).update(text)
+        self.entry_list.border_title = self.list_label()
 
     # -- choosing a feed --------------------------------------------------------------------
 
@@ -189,6 +216,9 @@ class ReaderApp(
         self.entry_list.cursor = 0
         self.show_rows()
         self.save_position()
+        state = self.states.get(key)
+        if state is not None and state.status in ("error", "gone") and state.error:
+            self.status(f"{self.feed_name(key)}: last fetch failed: {state.error}")
 
     @on(FeedHighlighted)
     def feed_highlighted(self, message: FeedHighlighted) -> None:
@@ -242,7 +272,9 @@ class ReaderApp(
     def action_next_pane(self) -> None:
         if self.prompt_mode:
             return
-        self.set_pane(PANES[(PANES.index(self.pane) + 1) % len(PANES)])
+        panes = [p for p in PANES if p != "article" or self.article_view.entry_id is not None]
+        index = panes.index(self.pane) if self.pane in panes else -1
+        self.set_pane(panes[(index + 1) % len(panes)])
 
     def action_go_back(self, may_quit: bool) -> None:
         if self.prompt_mode:
@@ -265,10 +297,27 @@ class ReaderApp(
 
         self.push_screen(HelpScreen())
 
+    def action_show_info(self) -> None:
+        """`i`: what the header leaves out (full title and URL, via, feeds, where the text
+        came from, the original, repaired names)."""
+        from tui_reader.ui.screens.info import InfoScreen
+
+        if self.article_view.entry_id is not None:
+            self.push_screen(InfoScreen(self.article_view))
+
+    def action_toggle_published(self) -> None:
+        view = self.article_view
+        if not view.toggle_published():
+            self.status("Nothing repaired here: this is the text as published.")
+        elif view.published:
+            self.status("The text exactly as published (t: repaired names).")
+        else:
+            self.status("Brand names repaired where machine translation rendered them as words.")
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if len(self.screen_stack) > 1 and action in self._reader_actions:
             return False  # a dialog is open: its keys are its own, not the panes' below it
-        if action in ("link_digit", "link_prompt"):
+        if action in ("link_digit", "link_prompt", "open_original", "copy_original"):
             return self.article_shown()
         return True
 

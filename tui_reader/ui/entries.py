@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from textual import on, work
 
+from tui_reader.credits import original_url
+from tui_reader.glossary import repair_article
 from tui_reader.models import Entry
 from tui_reader.ui.base import ReaderBase
 from tui_reader.ui.messages import ArticleLoaded, EntryChosen, StoreFailed
@@ -33,7 +35,13 @@ class EntriesMixin(ReaderBase):
         except Exception as exc:
             self.post_message(StoreFailed(str(exc)))
             return
-        self.post_message(ArticleLoaded(entry_id, entry, article))
+        repaired = None
+        if article is not None:
+            language = entry.language if entry else ""
+            title = entry.title if entry else ""
+            repaired = repair_article(article, self.glossary(), language, title)
+        original = original_url(article, entry.url if entry else "")
+        self.post_message(ArticleLoaded(entry_id, entry, article, repaired, original))
 
     @on(ArticleLoaded)
     def article_loaded(self, message: ArticleLoaded) -> None:
@@ -41,7 +49,15 @@ class EntriesMixin(ReaderBase):
             self.article_view.clear("This entry is no longer in the store.")
             return
         sources = self.source_names(message.entry) if message.entry else []
-        self.article_view.show(message.entry_id, message.entry, message.article, sources)
+        self.article_view.show(
+            message.entry_id,
+            message.entry,
+            message.article,
+            sources,
+            repaired=message.repaired,
+            original=message.original,
+        )
+        self.refresh_bindings()  # the link keys and `O` mean something now
 
     def source_names(self, entry: Entry) -> list[str]:
         """Every feed that carried the story, by the name the feeds pane gives it."""
@@ -112,6 +128,8 @@ class EntriesMixin(ReaderBase):
 
     def _move_to_unread(self, step: int) -> None:
         index = self._find_unread(step)
+        if index is None and self._next_feed_with_unread(step):
+            index = self._find_unread_from_end(step)
         if index is None:
             self.status("No more unread entries.")
             return
@@ -120,6 +138,29 @@ class EntriesMixin(ReaderBase):
             entry_id = self.entry_list.current_id
             if entry_id is not None:
                 self.open_entry(entry_id)
+
+    def _next_feed_with_unread(self, step: int) -> bool:
+        """Like newsboat: past a feed's last unread entry, go on to the next feed with unread
+        entries (the feeds pane's order). Only from one feed, not from All or a search."""
+        items = self.feed_list.items
+        keys = [item.key for item in items]
+        if self.search_rows is not None or self.feed_key not in keys:
+            return False
+        here = keys.index(self.feed_key)
+        order = items[here + 1 :] if step > 0 else items[:here][::-1]
+        target = next((i for i in order if i.kind == "feed" and i.unread), None)
+        if target is None or items[here].kind != "feed":
+            return False
+        pane = self.pane
+        self.go_to_feed(target.key)
+        self.set_pane(pane if pane == "article" else "entries")
+        self.status(f"Next feed with unread entries: {target.label}")
+        return True
+
+    def _find_unread_from_end(self, step: int) -> int | None:
+        rows = self.entry_list.rows
+        indexes = range(len(rows)) if step > 0 else range(len(rows) - 1, -1, -1)
+        return next((i for i in indexes if rows[i][0] not in self.read), None)
 
     def action_next_unread(self) -> None:
         self._move_to_unread(1)

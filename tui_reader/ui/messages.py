@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from textual.message import Message
 
 from tui_reader.config import FeedConfig
+from tui_reader.glossary import RepairedArticle
 from tui_reader.models import Article, Entry, FeedResult, FeedState, FetchSummary
 
 if TYPE_CHECKING:  # discovery (httpx, feedparser) is imported only when a feed is added
@@ -61,6 +62,8 @@ class ArticleLoaded(Message):
     entry_id: str
     entry: Entry | None
     article: Article | None
+    repaired: RepairedArticle | None = None
+    original: str = ""
 
 
 @dataclass

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.style import Style
 from rich.text import Text
 
+from tui_reader.glossary import Repair, RepairedArticle
 from tui_reader.models import Article, Block, Entry
 from tui_reader.sanitize import clean_line, clean_text, is_safe_url
 
@@ -24,6 +26,10 @@ CODE = Style(color="green")
 CAPTION = Style(dim=True, italic=True)
 BULLET = Style(color="cyan")
 RULE = Style(dim=True)
+REPAIRED = Style(color="green", italic=True)
+PUBLISHED_NOTE = Style(color="yellow")
+ORIGINAL = Style(color="cyan", underline=True)
+IMAGE = Style(color="magenta", bold=True)
 
 SOURCE_LABELS = {
     "feed": "full text from the feed",
@@ -61,8 +67,14 @@ def _wrap(text: Text, width: int) -> list[Text]:
     return lines
 
 
-def _block_text(block: Block, hrefs: dict[int, str], base: Style | None = None) -> Text:
-    """A block's text with ` [n]` after every link anchor; feed text is plain text, never markup."""
+def _block_text(
+    block: Block,
+    hrefs: dict[int, str],
+    base: Style | None = None,
+    marks: Sequence[Repair] = (),
+) -> Text:
+    """A block's text with `[n]` after every link anchor; feed text is plain text, never markup.
+    `marks`: repaired brand names, styled so the reader can tell them from the published text."""
     raw = block.text
     out = Text(style=base or "")
     pos = 0
@@ -75,62 +87,115 @@ def _block_text(block: Block, hrefs: dict[int, str], base: Style | None = None) 
         out.append(f"[{ref.number}]", LINK_NUMBER + link_style(href))
         pos = end
     out.append(clean_text(raw[pos:]))
+    if marks and len(out.plain) == len(raw) + sum(len(f"[{r.number}]") for r in block.links):
+        _mark_repairs(out, block, marks)
     return out
 
 
+def _mark_repairs(out: Text, block: Block, marks: Sequence[Repair]) -> None:
+    """Style each repaired span; offsets move by the `[n]` markers inserted before them."""
+    ends = sorted((min(r.end, len(block.text)), len(f"[{r.number}]")) for r in block.links)
+    for mark in marks:
+        shift = sum(size for end, size in ends if end <= mark.start)
+        out.stylize(REPAIRED, mark.start + shift, mark.end + shift)
+
+
 def _prefixed(lines: Iterable[Text], first: Text, rest: Text) -> list[Text]:
+    """Each line after a prefix; the line keeps its own style (not the prefix's)."""
     result = []
     for i, line in enumerate(lines):
-        prefix = (first if i == 0 else rest).copy()
-        prefix.append_text(line)
-        result.append(prefix)
+        out = Text()
+        out.append_text(first if i == 0 else rest)
+        out.append_text(line)
+        result.append(out)
     return result
 
 
+def shorten_url(url: str, width: int) -> str:
+    """A URL in one row: no scheme or "www.", the middle of the path elided if it is long."""
+    short = url.split("://", 1)[-1].removeprefix("www.")
+    if cell_len(short) <= width:
+        return short
+    host, _, path = short.partition("/")
+    room = width - len(host) - 2  # "/…"
+    if room < 8:
+        return short[: max(1, width - 1)] + "…"
+    return f"{host}/…{path[-(room):]}"
+
+
+def _one_row(text: Text, width: int) -> Text:
+    text.truncate(width, overflow="ellipsis")
+    return text
+
+
 def header_lines(
-    entry: Entry | None, article: Article | None, width: int, sources: Sequence[str] = ()
+    entry: Entry | None,
+    article: Article | None,
+    width: int,
+    *,
+    title: str = "",
+    original: str = "",
+    repaired: int = 0,
+    published: bool = False,
 ) -> list[Text]:
-    """Title, then site/author/date/language, the original URL, the feeds and aggregator links
-    the story came through, and where its text came from."""
-    title = clean_line((article.title if article else "") or (entry.title if entry else ""))
-    lines = _wrap(Text(title, style=TITLE), width)
-    meta: list[str] = []
+    """Three rows and a rule: the title; site · author · date · language; the URL (and the
+    original's) shortened to one row. The rest is in the info view (`i`)."""
+    title = clean_line(
+        title or (article.title if article else "") or (entry.title if entry else "")
+    )
+    lines = [_one_row(Text(title or "(untitled)", style=TITLE), width)]
     site = clean_line((article.site_name if article else "") or (entry.site if entry else ""))
     author = clean_line((article.author if article else "") or (entry.author if entry else ""))
-    published = (article.published if article else None) or (entry.published if entry else None)
+    when = (article.published if article else None) or (entry.published if entry else None)
     language = clean_line(
         (article.language if article else "") or (entry.language if entry else "")
     )
-    meta.extend(x for x in (site, author, format_date(published), language) if x)
-    if meta:
-        lines.extend(_wrap(Text(" · ".join(meta), style=META), width))
+    meta = Text(" · ".join(x for x in (site, author, format_date(when), language) if x))
+    meta.stylize(META)
+    if repaired:
+        meta.append(" · ")
+        label = "as published (t)" if published else f"{repaired} names repaired (t)"
+        meta.append(label, PUBLISHED_NOTE if published else REPAIRED)
+    lines.append(_one_row(meta, width))
     url = clean_line((entry.url if entry else "") or (article.url if article else ""))
-    if url:
-        lines.extend(_wrap(Text(url, style=META + link_style(url)), width))
-    names = [name for name in (clean_line(s) for s in sources) if name]
-    if names:
-        label = "from " if len(names) == 1 else f"from {len(names)} feeds: "
-        lines.extend(_wrap(Text(label + " · ".join(names), style=META), width))
-    for via in entry.via if entry else ():
-        via = clean_line(via)
-        line = Text("via ", style=META)
-        line.append(via, META + link_style(via))
-        lines.extend(_wrap(line, width))
-    source = (
-        SOURCE_LABELS.get(article.source, article.source) if article else "summary from the feed"
-    )
-    lines.append(Text(f"text: {source}", style=META))
-    lines.append(Text("─" * min(width, 40), style=RULE))
+    original = clean_line(original)
+    row = Text()
+    if original:
+        half = max(10, (width - 11) // 2)
+        row.append("original ", META)
+        row.append(shorten_url(original, half), ORIGINAL + link_style(original))
+        row.append("  ")
+        row.append(shorten_url(url, width - cell_len(row.plain)), META + link_style(url))
+    elif url:
+        row.append(shorten_url(url, width), META + link_style(url))
+    lines.append(_one_row(row, width))
+    lines.append(Text("─" * width, style=RULE))
     return lines
 
 
-def block_lines(block: Block, hrefs: dict[int, str], width: int) -> list[Text]:
+def image_lines(block: Block, hrefs: dict[int, str], width: int, number: int) -> list[Text]:
+    """An image as a numbered placeholder: `[image 2: alt or caption][5]`, link 5 its URL."""
+    label = Text(f"[image {number}", style=IMAGE)
+    alt = clean_line(block.text)
+    if alt:
+        label.append(": ")
+        label.append(alt, CAPTION)
+    label.append("]", IMAGE)
+    for ref in block.links:
+        href = hrefs.get(ref.number, "")
+        label.append(f"[{ref.number}]", LINK_NUMBER + link_style(href))
+    return _wrap(label, width)
+
+
+def block_lines(
+    block: Block, hrefs: dict[int, str], width: int, marks: Sequence[Repair] = ()
+) -> list[Text]:
     """One block, wrapped to `width`; quotes get a left bar, lists bullets, code is not reflowed."""
     if block.kind == "heading":
-        return _wrap(_block_text(block, hrefs, HEADING), width)
+        return _wrap(_block_text(block, hrefs, HEADING, marks), width)
     if block.kind == "quote":
         bar = Text("▌ ", style=QUOTE_BAR)
-        body = _wrap(_block_text(block, hrefs, QUOTE_TEXT), width - 2)
+        body = _wrap(_block_text(block, hrefs, QUOTE_TEXT, marks), width - 2)
         lines = _prefixed(body, bar, bar)
         if block.attribution:
             who = clean_line(block.attribution).lstrip("—–-― ").strip()
@@ -139,7 +204,7 @@ def block_lines(block: Block, hrefs: dict[int, str], width: int) -> list[Text]:
         return lines
     if block.kind == "list":
         lines = []
-        for item in _block_text(block, hrefs).split("\n"):
+        for item in _block_text(block, hrefs, None, marks).split("\n"):
             if not item.plain.strip():
                 continue
             wrapped = _wrap(item, width - 2)
@@ -151,11 +216,12 @@ def block_lines(block: Block, hrefs: dict[int, str], width: int) -> list[Text]:
             lines.extend(_prefixed(_wrap(part, width - 2), Text("  "), Text("  ")))
         return lines
     if block.kind == "caption":
-        return _wrap(_block_text(block, hrefs, CAPTION), width)
-    return _wrap(_block_text(block, hrefs), width)
+        return _wrap(_block_text(block, hrefs, CAPTION, marks), width)
+    return _wrap(_block_text(block, hrefs, None, marks), width)
 
 
 def links_lines(article: Article, width: int) -> list[Text]:
+    """The numbered links, each URL whole: wrapped under its number, never cut."""
     if not article.links:
         return []
     lines = [Text("Links", style=HEADING)]
@@ -166,22 +232,41 @@ def links_lines(article: Article, width: int) -> list[Text]:
         if text and text != href:
             line.append(text + " ")
         line.append(href, META + link_style(href))
-        lines.extend(_prefixed(_wrap(line, width - 2), Text(), Text("    ")))
+        lines.extend(_prefixed(_wrap(line, width - 4), Text(), Text("    ")))
     return lines
 
 
 def article_lines(
-    entry: Entry | None, article: Article | None, width: int, sources: Sequence[str] = ()
+    entry: Entry | None,
+    article: Article | None,
+    width: int,
+    repaired: RepairedArticle | None = None,
+    *,
+    original: str = "",
+    published: bool = False,
 ) -> list[Text]:
-    """The whole article view: header, body (or the entry's summary) and the numbered links."""
+    """The whole article view: header, body (or the entry's summary) and the numbered links.
+    `repaired` (and not `published`): the text with brand names repaired, marked."""
     width = max(width, 10)
-    lines = header_lines(entry, article, width, sources)
-    if article is not None and article.blocks:
-        hrefs = article_links(article)
-        for block in article.blocks:
-            lines.append(Text())
-            lines.extend(block_lines(block, hrefs, width))
-        links = links_lines(article, width)
+    shown = article if published or repaired is None else repaired.article
+    count = repaired.count if repaired is not None else 0
+    title = "" if published or repaired is None else repaired.title
+    lines = header_lines(
+        entry, shown, width, title=title, original=original, repaired=count, published=published
+    )
+    if shown is not None and shown.blocks:
+        hrefs = article_links(shown)
+        marks = {} if published or repaired is None else repaired.repairs
+        images = 0
+        for index, block in enumerate(shown.blocks):
+            if index:
+                lines.append(Text())
+            if block.kind == "image":
+                images += 1
+                lines.extend(image_lines(block, hrefs, width, images))
+            else:
+                lines.extend(block_lines(block, hrefs, width, marks.get(index, ())))
+        links = links_lines(shown, width)
         if links:
             lines.append(Text())
             lines.extend(links)
@@ -189,8 +274,9 @@ def article_lines(
         summary = clean_text(entry.summary if entry else "").strip()
         if not summary:
             summary = "(no text: press o to open the article in the browser)"
-        for para in summary.split("\n\n"):
-            lines.append(Text())
+        for index, para in enumerate(summary.split("\n\n")):
+            if index:
+                lines.append(Text())
             lines.extend(_wrap(Text(" ".join(para.split())), width))
     return lines
 

@@ -10,8 +10,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.dom import DOMNode
-from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from tui_reader.ui.screens.info import SCROLL_BINDINGS, ScrollingModal
 
 
 def binding_rows(
@@ -30,15 +31,15 @@ def binding_rows(
                 if binding.id is None or binding.system:
                     continue
                 entry = by_id.setdefault(binding.id, (binding, []))
-                display = binding.key_display or node.app.get_key_display(
-                    Binding(key, binding.action)
-                )
+                # the real keys, not the footer's short form ("j/k")
+                display = node.app.get_key_display(Binding(key, binding.action))
                 if display not in entry[1]:
                     entry[1].append(display)
         digits = [bid for bid in by_id if bid.startswith("open_link_")]
+        digit_row = None
         if len(digits) > 1:  # the nine "open link n" bindings read better as one row
             keys_1_9 = " ".join(k for bid in digits for k in by_id.pop(bid)[1])
-            rows.append((where, keys_1_9, "Open link n (open_link_1 … open_link_9)"))
+            digit_row = (where, keys_1_9, "Open link n (open_link_1 … open_link_9)")
         for binding_id, (binding, keys) in by_id.items():
             if (where, binding_id) in seen:
                 continue
@@ -46,14 +47,15 @@ def binding_rows(
             rows.append(
                 (where, " ".join(keys), f"{binding.description or binding.action}  ({binding_id})")
             )
+        if digit_row is not None:
+            rows.append(digit_row)
     return rows
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(ScrollingModal):
     BINDINGS: ClassVar[list[BindingType]] = [
+        *SCROLL_BINDINGS,
         Binding("escape,q,question_mark", "dismiss", "Close", id="close_help"),
-        Binding("j,down", "scroll_down", "Down", show=False, id="help_down"),
-        Binding("k,up", "scroll_up", "Up", show=False, id="help_up"),
     ]
 
     DEFAULT_CSS = """
@@ -67,7 +69,7 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         app = self.app
         nodes: list[tuple[str, DOMNode]] = [("everywhere", app)]
-        for where, selector in (("lists", "#entries"), ("article", "#article")):
+        for where, selector in (("article", "#article"), ("lists", "#entries")):
             nodes.append((where, app.query_one(selector)))
         table = Table.grid(padding=(0, 2))
         table.add_column(style="dim")
@@ -85,9 +87,3 @@ class HelpScreen(ModalScreen[None]):
 
     def action_dismiss(self) -> None:  # type: ignore[override]
         self.dismiss(None)
-
-    def action_scroll_down(self) -> None:
-        self.query_one(VerticalScroll).scroll_down(animate=False)
-
-    def action_scroll_up(self) -> None:
-        self.query_one(VerticalScroll).scroll_up(animate=False)

@@ -13,7 +13,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 NAV_BINDINGS: list[BindingType] = [
-    Binding("j,down", "cursor_down", "Down", show=False, id="cursor_down"),
+    Binding("j,down", "cursor_down", "Move", key_display="j/k", id="cursor_down"),
     Binding("k,up", "cursor_up", "Up", show=False, id="cursor_up"),
     Binding("g,home", "top", "Top", show=False, id="top"),
     Binding("G,end", "bottom", "Bottom", show=False, id="bottom"),
@@ -28,7 +28,14 @@ _CONSOLE = Console(width=400, color_system="truecolor", legacy_windows=False, fo
 def text_strip(text: Text, width: int) -> Strip:
     """A Text cut or padded to exactly `width` cells (wide characters counted as two)."""
     text.truncate(width, overflow="ellipsis", pad=True)
-    segments = [Segment(seg.text, seg.style) for seg in text.render(_CONSOLE) if seg.text]
+    # Text.render leaves out the Text's own (base) style when it has no spans: a bold title
+    # line would come out plain. Apply the base style underneath every segment ourselves.
+    base = _CONSOLE.get_style(text.style) if text.style else None
+    segments = [
+        Segment(seg.text, seg.style)
+        for seg in Segment.apply_style(text.render(_CONSOLE), base)
+        if seg.text
+    ]
     return Strip(segments).crop_extend(0, width, None)
 
 
