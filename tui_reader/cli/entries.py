@@ -67,7 +67,7 @@ def cmd_show(config: Config, args: argparse.Namespace) -> int:
             source="summary",
             blocks=_summary_blocks(entry.summary),
         )
-    original = original_url(article, entry.url)
+    original = original_url(article, entry.url, entry.original)
     try:  # brand names repaired as the reader shows them, unless --published
         article, repaired = for_display(
             article, entry.language, entry.title, published=args.published
