@@ -90,6 +90,9 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("id")
     show.add_argument("--json", action="store_true")
     show.add_argument("--width", type=int, default=0)
+    show.add_argument(
+        "--published", action="store_true", help="brand names as printed, not repaired"
+    )
 
     status = command("status", help="per feed: last fetch, result, unread count")
     status.add_argument("--json", action="store_true")
@@ -299,7 +302,7 @@ def cmd_sync(config: Config, args: argparse.Namespace) -> int:
 
 
 def cmd_feeds(config: Config, args: argparse.Namespace) -> int:
-    from tui_reader.services import effective_feeds, feed_to_dict
+    from tui_reader.services import effective_feeds, feed_to_dict, seeded_defaults
 
     with _open_store(config) as store:
         feeds = effective_feeds(config, store)
@@ -323,10 +326,15 @@ def cmd_feeds(config: Config, args: argparse.Namespace) -> int:
             return EXIT_OK
         if args.feeds_command == "add":
             url = _choose_feed(config, args.url)
+            subs = store.subscriptions()
+            if any(s["url"] == url for s in subs):  # a default, now the user's own choice
+                store.adopt_seeded(url, seeded_defaults(store))
             if any(f.url == url for f in feeds):
                 print(f"already subscribed: {clean_line(url)}")
                 return EXIT_OK
-            subs = store.subscriptions()
+            if any(s["url"] == url for s in subs):
+                print(f"subscribed: {clean_line(url)}")
+                return EXIT_OK
             subs.append(feed_to_dict(FeedConfig(url=url, title=args.title, tags=tuple(args.tags))))
             store.set_subscriptions(subs)
             print(f"subscribed: {clean_line(url)}")
@@ -432,6 +440,8 @@ def cmd_list(config: Config, args: argparse.Namespace) -> int:
 
 
 def cmd_show(config: Config, args: argparse.Namespace) -> int:
+    from tui_reader.credits import original_url
+    from tui_reader.glossary import GlossaryError, for_display
     from tui_reader.models import Article
     from tui_reader.render import article_text
 
@@ -445,6 +455,13 @@ def cmd_show(config: Config, args: argparse.Namespace) -> int:
             source="summary",
             blocks=_summary_blocks(entry.summary),
         )
+    original = original_url(article, entry.url)
+    try:  # brand names repaired as the reader shows them, unless --published
+        article, repaired = for_display(
+            article, entry.language, entry.title, published=args.published
+        )
+    except GlossaryError as exc:
+        raise UserError(str(exc)) from exc
     if args.json:
         record = {
             "id": entry.id,
@@ -456,7 +473,9 @@ def cmd_show(config: Config, args: argparse.Namespace) -> int:
             "published": entry.published.isoformat(),
             "language": clean_line(article.language or entry.language),
             "source": article.source,
-            "text": article_text(article, entry, width=10_000),
+            "text": article_text(article, entry, width=10_000, original=original),
+            "original": clean_line(original),
+            "repaired": [{"published": p, "brand": b} for p, b in repaired],
             "links": [
                 {"number": lk.number, "text": clean_line(lk.text), "href": clean_line(lk.href)}
                 for lk in article.links
@@ -465,7 +484,9 @@ def cmd_show(config: Config, args: argparse.Namespace) -> int:
         print(json.dumps(record, ensure_ascii=False))
         return EXIT_OK
     width = args.width or config.reader.measure
-    sys.stdout.write(article_text(article, entry, width=width))
+    sys.stdout.write(
+        article_text(article, entry, width=width, original=original, repaired=repaired)
+    )
     return EXIT_OK
 
 
@@ -505,7 +526,8 @@ def cmd_status(config: Config, args: argparse.Namespace) -> int:
         when = str(item["last_fetch"] or "never")[:16].replace("T", " ")
         error = f"  ({item['error']})" if item["error"] else ""
         print(
-            f"{item['unread']:>5} unread  {when:<16}  {item['result']:<12}  {item['title']}{error}"
+            f"{item['unread']:>5} unread {item['entries']:>5} held  {when:<16}  "
+            f"{item['result']:<12}  {item['title']}{error}"
         )
     return EXIT_OK
 
@@ -571,7 +593,12 @@ def cmd_import(config: Config, args: argparse.Namespace) -> int:
     for skipped in result.skipped:
         print(f"skipped: {clean_line(str(skipped))}")
     with _open_store(config) as store:
-        from tui_reader.services import PENDING_STATE, apply_pending_state, effective_feeds
+        from tui_reader.services import (
+            PENDING_STATE,
+            apply_pending_state,
+            effective_feeds,
+            seeded_defaults,
+        )
 
         configured = {f.url for f in config.feeds}
         incoming = [f for f in result.feeds if f["url"] not in configured]
@@ -580,6 +607,10 @@ def cmd_import(config: Config, args: argparse.Namespace) -> int:
                 print(f"would import: {clean_line(feed['url'])}")
             return EXIT_OK
         effective_feeds(config, store)  # seed the defaults first, so they are not seeded later
+        defaults = seeded_defaults(store)
+        for feed in incoming:
+            if feed["url"] in defaults:  # imported: the user's own, not only a default
+                store.adopt_seeded(feed["url"], defaults)
         merged, new = merge_subscriptions(store.subscriptions(), incoming)
         store.set_subscriptions(merged)
         print(

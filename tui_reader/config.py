@@ -66,6 +66,7 @@ class StorageConfig:
     cache_dir: Path
     state_dir: Path = field(default_factory=paths.default_state_dir)
     keep_days: int = 60
+    keep_entries: int = 50
     page_cache_mb: int = 512
 
 
@@ -318,7 +319,9 @@ def _build(data: Mapping[str, Any], file: Path | str) -> Config:
             raise ConfigError(file, name, "a known table (" + ", ".join(sorted(TOP_KEYS)) + ")")
 
     st = check.table(
-        data, "storage", {"data_dir", "cache_dir", "state_dir", "keep_days", "page_cache_mb"}
+        data,
+        "storage",
+        {"data_dir", "cache_dir", "state_dir", "keep_days", "keep_entries", "page_cache_mb"},
     )
     data_dir = check.get(st, "storage.", "data_dir", _is_str, "a path", "")
     cache_dir = check.get(st, "storage.", "cache_dir", _is_str, "a path", "")
@@ -329,6 +332,9 @@ def _build(data: Mapping[str, Any], file: Path | str) -> Config:
         state_dir=Path(state_dir).expanduser() if state_dir else paths.default_state_dir(),
         keep_days=check.get(
             st, "storage.", "keep_days", _is_pos_int, "a positive whole number of days", 60
+        ),
+        keep_entries=check.get(
+            st, "storage.", "keep_entries", _is_nonneg_int, "a whole number of entries >= 0", 50
         ),
         page_cache_mb=check.get(
             st, "storage.", "page_cache_mb", _is_pos_int, "a positive number of MB", 512
@@ -368,6 +374,11 @@ def _build(data: Mapping[str, Any], file: Path | str) -> Config:
     for binding_id, value in keys.items():
         if not isinstance(value, str) or not value.strip():
             raise ConfigError(file, f"reader.keys.{binding_id}", 'a key list such as "j,down"')
+    from tui_reader.keys import keymap_problem
+
+    problem = keymap_problem(keys)
+    if problem is not None:
+        raise ConfigError(file, f"reader.keys.{problem[0]}", problem[1])
     reader = ReaderConfig(
         measure=check.get(
             rd, "reader.", "measure", lambda v: _is_int(v) and 20 <= v <= 400, "columns, 20-400", 80

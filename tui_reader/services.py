@@ -30,14 +30,33 @@ def feed_to_dict(feed: FeedConfig) -> dict[str, Any]:
 
 
 def effective_feeds(config: Config, store: Store) -> list[FeedConfig]:
-    """The config's [[feeds]], then the store's subscriptions (seeded once from the defaults)."""
+    """The config's [[feeds]], then the store's subscriptions (seeded once from the defaults).
+
+    Once the config lists its own [[feeds]], the default subscriptions seeded on an earlier run
+    are left out (not deleted: they come back if the list goes), but not those the user added
+    themselves with `feeds add` or an import.
+    """
     if not config.feeds and config.default_feeds and not store.is_seeded():
         store.seed_subscriptions([feed_to_dict(f) for f in config.default_feeds])
     feeds = list(config.feeds)
     seen = {f.url for f in feeds}
+    if config.feeds:
+        seen |= seeded_defaults(store)
     subs = parse_feeds(_Checker(store.root / "user"), store.subscriptions(), "subscriptions")
     feeds.extend(f for f in subs if f.url not in seen)
     return feeds
+
+
+def seeded_defaults(store: Store) -> set[str]:
+    """URLs of the subscriptions that are there only because the store was seeded with them."""
+    if not store.is_seeded():
+        return set()
+    urls = store.seeded_urls()
+    if urls is None:  # seeded before the list was kept: the shipped list then
+        from tui_reader.config import load_default_feeds
+
+        urls = {f.url for f in load_default_feeds()}
+    return urls
 
 
 def find_feeds(feeds: list[FeedConfig], name_or_url: str) -> list[FeedConfig]:

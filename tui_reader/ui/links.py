@@ -42,11 +42,19 @@ class LinksMixin(ReaderBase):
         self.with_entry(lambda entry: self.open_url(entry.url))
 
     def action_copy_url(self) -> None:
-        def copy(entry: Entry) -> None:
-            self.copy_to_clipboard(entry.url)
-            self.status(f"Copied {entry.url}")
+        self.with_entry(lambda entry: self.copy_url(entry.url))
 
-        self.with_entry(copy)
+    def copy_url(self, url: str, why: str = "") -> None:
+        """Copy with OSC 52 and say so, or say why it did not reach the clipboard."""
+        self.copy_to_clipboard(url)
+        self._say_copied(url, why)
+
+    @work(thread=True, group="clipboard")
+    def _say_copied(self, url: str, why: str) -> None:
+        problem = browser.clipboard_problem()  # asks tmux: not on the event loop
+        prefix = f"{why}: " if why else ""
+        text = f"{prefix}{url} (not copied: {problem})" if problem else f"{prefix}copied {url}"
+        self.call_from_thread(self.status, text[:1].upper() + text[1:])
 
     def article_shown(self) -> bool:
         """Whether an article is on screen, so its link numbers mean something."""
@@ -106,14 +114,12 @@ class LinksMixin(ReaderBase):
             self.status(f"Opening {url}")
             self._launch(url)
         else:
-            self.copy_to_clipboard(url)
-            self.status(f"{url} (copied)")
+            self.copy_url(url, browser.no_browser_reason())
             self.post_message(LinkOpened(url, launched=False))
 
     @work(thread=True, group="browser")
     def _launch(self, url: str) -> None:
         launched = browser.launch(url)
         if not launched:
-            self.call_from_thread(self.copy_to_clipboard, url)
-            self.call_from_thread(self.status, f"No browser: {url} (copied)")
+            self.call_from_thread(self.copy_url, url, "the browser could not be started")
         self.post_message(LinkOpened(url, launched=launched))
