@@ -47,6 +47,7 @@ from tui_reader.services import (
     PENDING_STATE,
     apply_pending_state,
     effective_feeds,
+    feed_titles,
     find_feeds,
     keep_days,
     keep_days_by_feed,
@@ -645,6 +646,7 @@ class _Run:
             has_article=has_article,
             fetched=self.now,
             own=own,
+            original=item.source_url,
         )
         return _Story(entry, article, made, page_key)
 
@@ -990,7 +992,7 @@ def reextract(
     if feeds is not None:
         chosen = list(feeds)
     elif feed is not None:
-        chosen = find_feeds(all_feeds, feed)
+        chosen = find_feeds(all_feeds, feed, feed_titles(store, all_feeds))
         if not chosen:
             raise LookupError(f"no feed matches {feed!r}")
     else:

@@ -55,3 +55,13 @@ def test_a_store_seeded_before_the_list_was_kept_hides_the_shipped_defaults(
         store._user.delete("seeded_urls")  # as an older version left it
         write_config(path, tmp_path / "data", f'[[feeds]]\nurl = "{MINE}"\n')
         assert [f.url for f in effective_feeds(load_config(path), store)] == [MINE]
+
+
+def test_feeds_are_found_by_the_title_they_give_themselves() -> None:
+    from tui_reader.config import FeedConfig
+    from tui_reader.services import find_feeds
+
+    feeds = [FeedConfig(url="https://a.example/rss"), FeedConfig(url="https://b.example/rss")]
+    titles = {"https://a.example/rss": "Bit Notizie"}
+    assert find_feeds(feeds, "bit notizie", titles) == feeds[:1]
+    assert find_feeds(feeds, "bit notizie") == [], "without the feeds' own titles"

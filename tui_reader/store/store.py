@@ -23,7 +23,6 @@ import contextlib
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,6 +33,7 @@ from tui_reader.store.codec import from_data, to_data
 from tui_reader.store.errors import storage_errors as _storage_errors
 from tui_reader.store.files import private_dir
 from tui_reader.store.lock import fetch_lock
+from tui_reader.store.merge import Merged, merged_entry, replaces_unseen
 
 if TYPE_CHECKING:
     from tui_reader.search import SearchIndex
@@ -47,16 +47,6 @@ _MISSING = object()
 
 def _rows_key(feed: str) -> tuple[str, str]:
     return ("index", feed)
-
-
-@dataclass
-class Merged:
-    """What `merge_entries` stored: how many entries are new, each entry as stored (merged with
-    what was there), and the ids whose given article was not kept (the stored one is better)."""
-
-    new: int = 0
-    entries: dict[str, Entry] = field(default_factory=dict)
-    rejected: set[str] = field(default_factory=set)
 
 
 class Store:
@@ -238,7 +228,7 @@ class Store:
                 article = articles.get(entry.id)
                 if old_data is not None:
                     old = Entry.from_dict(old_data)
-                    stored = self._merged(old, entry)
+                    stored = merged_entry(old, entry)
                     if stored != old:
                         self._main.set(("entry", entry.id), stored.to_dict())
                     if (stored.title, stored.published) != (old.title, old.published):
@@ -258,32 +248,9 @@ class Store:
             self._bump()
         return merged
 
-    @staticmethod
-    def _merged(old: Entry, new: Entry) -> Entry:
-        merged = replace(
-            old,
-            feeds=tuple(dict.fromkeys(old.feeds + new.feeds)),
-            via=tuple(dict.fromkeys(old.via + new.via)),
-            has_article=old.has_article or new.has_article,
-        )
-        if not new.own or old.own:
-            return merged
-        return replace(
-            merged,
-            url=new.url,
-            title=new.title or old.title,
-            published=new.published if new.published <= old.fetched else old.published,
-            author=new.author or old.author,
-            site=new.site or old.site,
-            summary=new.summary or old.summary,
-            language=new.language or old.language,
-            guid=new.guid or old.guid,
-            own=True,
-        )
-
     def _replaces(self, old: Entry, new: Entry, article: Article) -> bool:
         """Whether `article` (of `new`) replaces what is stored for the story `old`."""
-        if article.source != "summary" and (new.own or not old.own):
+        if replaces_unseen(old, new, article):
             return True
         data = self._main.get(("article", old.id))
         return data is None or data.get("source") == "summary"
@@ -311,6 +278,14 @@ class Store:
                 if row[0] not in seen:
                     seen[row[0]] = EntryRow(*row)
         return sorted(seen.values(), key=lambda r: r.published, reverse=True)
+
+    def entry_ids(self, prefix: str = "") -> list[str]:
+        """Ids of the stored entries starting with `prefix` (a scan of the keys, no values)."""
+        return sorted(
+            key[1]
+            for key in self._main.iterkeys()
+            if isinstance(key, tuple) and key[0] == "entry" and key[1].startswith(prefix)
+        )
 
     def iter_entries(self) -> Iterator[Entry]:
         for key in self._main.iterkeys():
