@@ -11,8 +11,15 @@ from tui_reader.ui.languages import normalize_language
 
 @pytest.mark.parametrize(
     ("declared", "label"),
-    [("es-ES", "es"), ("ES_es", "es"), (" pt-BR ", "pt"), ("de", "de"), ("", "")]
-    + [("es\x1b[31m", "es"), ("EN-gb", "en")],
+    [
+        ("es-ES", "es"),
+        ("ES_es", "es"),
+        (" pt-BR ", "pt"),
+        ("de", "de"),
+        ("", ""),
+        ("es\x1b[31m", "es"),
+        ("EN-gb", "en"),
+    ],
 )
 def test_every_layer_labels_a_language_the_same_way(declared: str, label: str) -> None:
     assert primary_code(declared) == label
