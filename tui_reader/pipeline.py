@@ -41,6 +41,7 @@ from tui_reader.feeds.parse import FeedParseError, ParsedFeed, ParsedItem, parse
 from tui_reader.filters import Killfile
 from tui_reader.language import contradicts, primary_code
 from tui_reader.models import Article, Entry, FeedResult, FeedState, FetchSummary, utcnow
+from tui_reader.ports import Retriever, RunStore
 from tui_reader.sanitize import clean_line
 from tui_reader.search import Document, SearchIndexError
 from tui_reader.services import (
@@ -227,8 +228,8 @@ class _Page:
 @dataclass
 class _Run:
     config: Config
-    store: Store
-    fetcher: Fetcher
+    store: RunStore
+    fetcher: Retriever
     fulltext: bool
     executor: Executor | None
     now: datetime = field(default_factory=utcnow)
@@ -901,6 +902,7 @@ async def update(
     executor: Executor | None = None,
     force: bool = False,
     supplied: Mapping[str, ParsedFeed] | None = None,
+    retriever: Retriever | None = None,
 ) -> FetchSummary:
     """Fetch every feed (or `feeds`) once, store new entries and articles, apply retention.
 
@@ -910,13 +912,19 @@ async def update(
     The process pool is started only when something needs parsing, so a run where every feed
     answers 304 costs no processes. `executor` lets the caller share one pool (or a thread pool
     in tests); it is not shut down here. `supplied`: feeds already parsed by URL (a sync
-    server's copy), stored without being fetched.
+    server's copy), stored without being fetched. `retriever`: what fetches feeds and pages
+    (the caller's to close), else a `Fetcher` on `config.fetch` made for this run.
     """
     if feeds is None:
         feeds = effective_feeds(config, store)
     run: _Run | None = None
     try:
-        async with Fetcher(config.fetch) as fetcher:
+        async with contextlib.AsyncExitStack() as stack:
+            fetcher: Retriever = (
+                retriever
+                if retriever is not None
+                else await stack.enter_async_context(Fetcher(config.fetch))
+            )
             run = _Run(
                 config,
                 store,
@@ -942,7 +950,7 @@ async def update(
     return FetchSummary(tuple(results))
 
 
-def _stored_stats(store: Store, site: str) -> Any:
+def _stored_stats(store: RunStore, site: str) -> Any:
     """A site's extraction stats, kept in the store as data, as the extraction's `SiteStats`."""
     from tui_reader.extract.repetition import SiteStats
 
