@@ -39,6 +39,7 @@ from tui_reader.feeds.links import (
 )
 from tui_reader.feeds.parse import FeedParseError, ParsedFeed, ParsedItem, parse_feed
 from tui_reader.filters import Killfile
+from tui_reader.indexing import forget_in_search
 from tui_reader.language import contradicts, primary_code
 from tui_reader.models import Article, Entry, FeedResult, FeedState, FetchSummary, utcnow
 from tui_reader.ports import Retriever, RunStore
@@ -920,15 +921,12 @@ async def update(
     run: _Run | None = None
     try:
         async with contextlib.AsyncExitStack() as stack:
-            fetcher: Retriever = (
-                retriever
-                if retriever is not None
-                else await stack.enter_async_context(Fetcher(config.fetch))
-            )
+            if retriever is None:
+                retriever = await stack.enter_async_context(Fetcher(config.fetch))
             run = _Run(
                 config,
                 store,
-                fetcher,
+                retriever,
                 fulltext,
                 executor,
                 progress=progress,
@@ -944,7 +942,7 @@ async def update(
     removed = store.prune(
         keep_days_by_feed(config, feeds), keep_entries=config.storage.keep_entries
     )
-    _forget_in_search(store, removed)
+    forget_in_search(store, removed)
     if run is not None and run.stored:
         apply_pending_state(store, run.stored)
     return FetchSummary(tuple(results))
@@ -955,17 +953,6 @@ def _stored_stats(store: RunStore, site: str) -> Any:
     from tui_reader.extract.repetition import SiteStats
 
     return SiteStats.from_data(store.site_stats(site))
-
-
-def _forget_in_search(store: Store, entry_ids: list[str]) -> None:
-    """Take entries retention removed out of the search index; a broken index fails nothing."""
-    if not entry_ids:
-        return
-    try:
-        store.search_index().remove_many(entry_ids)
-    except (SearchIndexError, sqlite3.Error, OSError) as exc:
-        LOG.warning("search index not updated: %s", _one_line(exc))
-        store.close_search_index()
 
 
 def _synchronous(fn: Callable[P, Coroutine[Any, Any, T]]) -> Callable[P, T]:
