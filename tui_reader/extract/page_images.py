@@ -10,23 +10,26 @@ The text blocks are left exactly as they were.
 
 from __future__ import annotations
 
+import itertools
 import re
+import unicodedata
 from collections import Counter
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
-from tui_reader.extract.clean import clean_href, clean_line, fold
+from tui_reader.extract.clean import clean_href, clean_line
 from tui_reader.extract.textbuilder import RawBlock, RawLink
 
 __all__ = ["insert_page_images"]
 
-_TEXT_TAGS = frozenset(
-    {"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "li", "pre", "figcaption", "dd", "td"}
-)
+# The elements whose text a paragraph, heading, quote or caption block starts with (lists and
+# tables are left out: their items do not start a block, and menus are made of them).
+_TEXT_TAGS = ("p", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "figcaption")
 _MATCHED_KINDS = frozenset({"paragraph", "heading", "quote", "caption", "code"})
 Event = tuple[Any, Any, int]  # (element, where it stands, matched block index or -1 for an image)
-_KEY_CHARS = 60
-_MIN_KEY = 24  # shorter texts ("Share", "Read more") match chrome as well as the article
+_KEY_CHARS = 48
+_HEAD_CHARS = 100  # enough text for a key of _KEY_CHARS letters
+_MIN_KEY = 20  # shorter texts ("Share", "Read more") match chrome as well as the article
 _REGION_SHARE = 0.75  # the region holds at least this share of the matched paragraphs
 _ICON = 48  # a declared width or height this small is an icon, not a picture
 _MAX_IMAGES = 60
@@ -77,8 +80,17 @@ def _source(img: Any) -> str:
 
 
 def _key(text: str) -> str:
-    key = fold(text)
+    """Its first letters without any whitespace: the page's inline pieces join with or without
+    spaces, the block's text with them collapsed, so whitespace is left out of the comparison."""
+    key = "".join(unicodedata.normalize("NFKC", text).casefold().split())
     return key[:_KEY_CHARS] if len(key) >= _MIN_KEY else ""
+
+
+def _head(el: Any) -> str:
+    """The start of an element's text: its leading text when that is long enough for a key
+    (most paragraphs), without joining the whole of it."""
+    text = el.text or ""
+    return text if len(text) >= _HEAD_CHARS else "".join(el.itertext())
 
 
 def _number(value: str | None) -> int | None:
@@ -94,13 +106,19 @@ def _social(href: str) -> bool:
     return any(host == h or host.endswith("." + h) for h in _SOCIAL_HOSTS)
 
 
-def _is_chrome(img: Any, region: Any) -> bool:
+def _looks_like_chrome(img: Any) -> bool:
+    """By its own attributes: no source, an icon's size, or an icon's, logo's... name."""
+    src = _source(img)
+    if not src:
+        return True
     sizes = [_number(img.get("width")), _number(img.get("height"))]
     if any(s is not None and s <= _ICON for s in sizes):
         return True
-    marks = " ".join((img.get("class") or "", img.get("id") or "", _source(img)))
-    if _CHROME.search(marks):
-        return True
+    return bool(_CHROME.search(" ".join((img.get("class") or "", img.get("id") or "", src))))
+
+
+def _is_chrome(img: Any, region: Any) -> bool:
+    """By where it stands: in a link to a social network, a share bar, an author box..."""
     for anc in img.iterancestors():
         if anc is region:
             break
@@ -166,12 +184,14 @@ def _events(root: Any, keys: dict[str, int], moved: dict[Any, list[Any]]) -> lis
         if el.tag == "img":
             events.append((el, el, -1))
             continue
-        for img in moved.get(el, ()):
-            events.append((img, el, -1))
-        i = keys.get(_key(" ".join(el.itertext())), -1)
+        if moved:
+            events.extend((img, el, -1) for img in moved.get(el, ()))
+        i = keys.get(_key(_head(el)), -1)
         if i >= 0 and i not in seen:
             seen.add(i)
             events.append((el, el, i))
+            if len(seen) == len(keys):
+                break  # every block found: what follows is no image of the article
     return events
 
 
@@ -189,7 +209,7 @@ def _placed(events: list[Event], region: Any, base: str) -> dict[int, list[RawBl
         if not _inside(el, region):
             continue
         for img in waiting:
-            if count >= _MAX_IMAGES or _is_chrome(img, region):
+            if count >= _MAX_IMAGES or _looks_like_chrome(img) or _is_chrome(img, region):
                 continue
             block = _image_block(img, base)
             if block is None or block.links[0].href in urls:
@@ -210,8 +230,10 @@ def insert_page_images(
     replaced it (they stood just before it).
     """
     moved = moved or {}
-    if not moved and root.find(".//img") is None:
-        return blocks  # the common cheap case: nothing to look for
+    if not any(
+        not _looks_like_chrome(img) for img in itertools.chain(root.iter("img"), *moved.values())
+    ):
+        return blocks  # the common cheap case: nothing worth looking for
     if any(b.kind == "image" for b in blocks):
         return blocks  # already converted with its images (the container path)
     keys: dict[str, int] = {}
