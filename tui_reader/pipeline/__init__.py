@@ -39,6 +39,7 @@ from tui_reader.filters import Killfile
 from tui_reader.indexing import forget_in_search
 from tui_reader.language import contradicts, primary_code
 from tui_reader.models import Article, Entry, FeedResult, FeedState, FetchSummary, utcnow
+from tui_reader.pipeline.feed_http import answered, not_due
 from tui_reader.pipeline.pool import (
     ExtractSource,
     _extract_job,
@@ -65,8 +66,6 @@ T = TypeVar("T")
 P = ParamSpec("P")
 Mode = Literal["page", "feed", "auto"]
 
-# A 429 without Retry-After: leave the feed alone this long.
-DEFAULT_RATE_LIMIT_WAIT = timedelta(hours=1)
 # Two items with near-identical titles published this close together are one story.
 STORY_WINDOW = timedelta(days=3)
 
@@ -593,21 +592,9 @@ class _Run:
         supplied = self.supplied.get(feed.url)
         if supplied is not None:  # a sync server's copy of the feed: nothing to fetch
             return await self._store_parsed(feed, replace(state, last_fetch=now), supplied, now)
-        if state.status == "gone":
-            return FeedResult(feed.url, "skipped", error=state.error)
-        if (
-            not self.force
-            and feed.interval_minutes
-            and state.last_fetch is not None
-            and now - state.last_fetch < timedelta(minutes=feed.interval_minutes)
-        ):
-            return FeedResult(feed.url, "skipped")  # not due yet: its own fetch interval
-        if state.retry_after is not None and state.retry_after > now:
-            return FeedResult(
-                feed.url,
-                "skipped",
-                error=f"the server asked to wait until {state.retry_after:%Y-%m-%d %H:%M} UTC",
-            )
+        skipped = not_due(feed, state, now, self.force)
+        if skipped is not None:
+            return skipped
         url = state.url or feed.url
         info = HTTPInfo(state.etag, state.last_modified)
         state = replace(state, last_fetch=now)
@@ -616,28 +603,10 @@ class _Run:
         except FetchError as exc:
             self.store.put_feed_state(replace(state, status="error", error=_one_line(exc)))
             return FeedResult(feed.url, "failed", error=_one_line(exc))
-        if res.status in (200, 304):
-            state = replace(state, url=res.permanent_url or url)
-        if res.not_modified:
-            self.store.put_feed_state(
-                replace(state, status="not_modified", error="", last_ok=now, retry_after=None)
-            )
-            return FeedResult(feed.url, "not_modified", status_code=304)
-        if res.status == 410:
-            error = "the server says this feed is gone for good (HTTP 410); unsubscribe from it"
-            self.store.put_feed_state(replace(state, status="gone", error=error))
-            return FeedResult(feed.url, "gone", error=error, status_code=410)
-        if res.status == 429 or (res.status == 503 and res.retry_after is not None):
-            until = res.retry_after or now + DEFAULT_RATE_LIMIT_WAIT
-            error = f"{status_error(res.status)}; next try after {until:%Y-%m-%d %H:%M} UTC"
-            self.store.put_feed_state(
-                replace(state, status="error", error=error, retry_after=until)
-            )
-            return FeedResult(feed.url, "skipped", error=error, status_code=res.status)
-        if res.status != 200:
-            error = status_error(res.status)
-            self.store.put_feed_state(replace(state, status="error", error=error))
-            return FeedResult(feed.url, "failed", error=error, status_code=res.status)
+        state, result = answered(feed, state, url, res, now)
+        if result is not None:
+            self.store.put_feed_state(state)
+            return result
         try:
             parsed = await self.in_pool(
                 functools.partial(parse_feed, now=now), res.content, res.final_url, res.headers
