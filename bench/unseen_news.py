@@ -1,4 +1,4 @@
-"""Writes the "unseen" translated-news corpus: 25 pages of 5 invented sites in es/pt/it/fr/de.
+"""Writes the "unseen" translated-news corpus: 36 pages of 6 invented sites in es/pt/it/fr/de.
 
     .venv/bin/python bench/unseen_news.py [--out tests/data/unseen-news]
 
@@ -157,6 +157,20 @@ SITES = (
         False,
         "Quelle:",
         "sagte bei der Vorstellung",
+    ),
+    # a label with no separator and no lexicon word, and a plain support footer: nothing on one
+    # page tells them from prose; the site repeats them (site statistics, through a fetch)
+    Site(
+        "galaxiamovil.example",
+        "Galaxia Móvil",
+        "es",
+        "span-label-paragraph",
+        ("Echa también un ojo a",),
+        "Galaxia Móvil es un medio independiente que vive de sus lectores: {0}.",
+        (("apóyanos desde tres euros al mes", "/apoyanos/"),),
+        False,
+        "Vía",
+        "contó durante la presentación",
     ),
 )
 
@@ -475,6 +489,9 @@ def _box(site: Site, label: str, title: str, href: str, rc: str) -> tuple[str, s
         return f"</p>\n<p><b>{escape(label)}</b><br>{a}", f"{label}"
     if site.markup == "br-small-arrow":
         return f'<br><small class="{rc}">→ {escape(label)} : {a}</small>', f"{label} : {title}"
+    if site.markup == "span-label-paragraph":
+        # its class is not the one the page's style sheet displays as a block
+        return f'</p>\n<p><span class="l{rc}">{escape(label)}</span> {a}', f"{label} {title}"
     return f"</p>\n<p><i>{escape(label)} {a}</i>", f"{label} {title}"
 
 
@@ -486,9 +503,8 @@ class Page:
     truth: dict[str, object]
 
 
-def _page(site: Site, k: int, rng: random.Random) -> Page:
+def _page(site: Site, k: int, rng: random.Random, co: str) -> Page:
     lang = site.lang
-    co = rng.choice(COMPANIES)
     pr = PRODUCTS[lang][k % len(PRODUCTS[lang])]
     ci = CITIES[lang][k % len(CITIES[lang])]
     slots = {"co": co, "pr": pr, "ci": ci}
@@ -551,7 +567,7 @@ def _page(site: Site, k: int, rng: random.Random) -> Page:
         f'<p>{escape(site.credit)} <a href="{news}">{escape(credit_name)}</a></p>\n'
         f"<p><em>{footer_html}</em></p>\n"
     )
-    if site.markup == "italic-paragraph":
+    if site.markup in ("italic-paragraph", "span-label-paragraph"):
         body = body.replace(
             "</p>\n<p>" + escape(paras[1]), box_html + "</p>\n<p>" + escape(paras[1]), 1
         )
@@ -612,9 +628,13 @@ def _page(site: Site, k: int, rng: random.Random) -> Page:
     return Page(f"{site.host.split('.')[0]}-{k + 1:02d}", url, html, truth)
 
 
-def build(pages_per_site: int = 5) -> list[Page]:
+def build(pages_per_site: int = 6) -> list[Page]:
     rng = random.Random(SEED)
-    return [_page(site, k, rng) for site in SITES for k in range(pages_per_site)]
+    pages: list[Page] = []
+    for site in SITES:
+        companies = rng.sample(COMPANIES, pages_per_site)  # one story per company and site
+        pages.extend(_page(site, k, rng, companies[k]) for k in range(pages_per_site))
+    return pages
 
 
 def feed_xml(site: Site, pages: list[Page], base: str) -> str:

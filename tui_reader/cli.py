@@ -90,6 +90,9 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("id")
     show.add_argument("--json", action="store_true")
     show.add_argument("--width", type=int, default=0)
+    show.add_argument(
+        "--published", action="store_true", help="brand names as printed, not repaired"
+    )
 
     status = command("status", help="per feed: last fetch, result, unread count")
     status.add_argument("--json", action="store_true")
@@ -432,6 +435,8 @@ def cmd_list(config: Config, args: argparse.Namespace) -> int:
 
 
 def cmd_show(config: Config, args: argparse.Namespace) -> int:
+    from tui_reader.credits import original_url
+    from tui_reader.glossary import GlossaryError, for_display
     from tui_reader.models import Article
     from tui_reader.render import article_text
 
@@ -445,6 +450,13 @@ def cmd_show(config: Config, args: argparse.Namespace) -> int:
             source="summary",
             blocks=_summary_blocks(entry.summary),
         )
+    original = original_url(article, entry.url)
+    try:  # brand names repaired as the reader shows them, unless --published
+        article, repaired = for_display(
+            article, entry.language, entry.title, published=args.published
+        )
+    except GlossaryError as exc:
+        raise UserError(str(exc)) from exc
     if args.json:
         record = {
             "id": entry.id,
@@ -456,7 +468,9 @@ def cmd_show(config: Config, args: argparse.Namespace) -> int:
             "published": entry.published.isoformat(),
             "language": clean_line(article.language or entry.language),
             "source": article.source,
-            "text": article_text(article, entry, width=10_000),
+            "text": article_text(article, entry, width=10_000, original=original),
+            "original": clean_line(original),
+            "repaired": [{"published": p, "brand": b} for p, b in repaired],
             "links": [
                 {"number": lk.number, "text": clean_line(lk.text), "href": clean_line(lk.href)}
                 for lk in article.links
@@ -465,7 +479,9 @@ def cmd_show(config: Config, args: argparse.Namespace) -> int:
         print(json.dumps(record, ensure_ascii=False))
         return EXIT_OK
     width = args.width or config.reader.measure
-    sys.stdout.write(article_text(article, entry, width=width))
+    sys.stdout.write(
+        article_text(article, entry, width=width, original=original, repaired=repaired)
+    )
     return EXIT_OK
 
 

@@ -61,6 +61,15 @@ class Glossary:
             {t.published for ts in self.terms.values() for t in ts if t.brand.casefold() == wanted}
         )
 
+    def query_forms(self, query: str, limit: int = 8) -> list[str]:
+        """`query`, then the same query with brand names as machine translation published them
+        ("twitter caída" -> "Gorjeo caída", …), so search finds the text either way."""
+        options = [[w, *self.published_forms(w.strip(".,;:!?\"'"))] for w in query.split()]
+        forms = [""]
+        for choices in options:
+            forms = [f"{f} {c}".strip() for f in forms for c in choices][:limit]
+        return forms if forms != [""] else [query]
+
 
 def language_key(language: str) -> str:
     """ "es-ES", "es_MX", "ES" -> "es"."""
@@ -236,3 +245,14 @@ def repair_article(
     repaired = replace(article, title=new_title if article.title else article.title)
     repaired = replace(repaired, blocks=tuple(blocks))
     return RepairedArticle(repaired, new_title, tuple(title_repairs), repairs)
+
+
+def for_display(
+    article: Article, language: str = "", title: str = "", *, published: bool = False
+) -> tuple[Article, list[tuple[str, str]]]:
+    """What `show` prints: the article with brand names repaired (unless `published`) and the
+    (published, brand) names it repaired. Raises GlossaryError for a broken glossary file."""
+    if published:
+        return article, []
+    fixed = repair_article(article, default_glossary(), language, title)
+    return replace(fixed.article, title=fixed.title), fixed.names()

@@ -333,6 +333,37 @@ class _Run:
             future.set_result(article)
         return article, article is not None
 
+    async def relearn(self, feed: FeedConfig, stories: list[_Story]) -> None:
+        """Extract again the articles of this run that the site's stats, now counting the run's
+        other articles, would clean further (a box label or footer the site repeats): the
+        first articles of a new site were extracted before anything about it was known."""
+        from tui_reader.extract import learnt_since
+
+        rules = self.extraction.rules(feed)
+        for story in stories:
+            article = story.article
+            if article is None or not story.extracted or article.source == "summary":
+                continue
+            site = site_of(story.entry.url)
+            stats = self.stats.get(site)
+            if not learnt_since(article, stats, rules):
+                continue
+            raw = self.store.raw(story.entry.id)
+            if raw is None:
+                continue
+            source: ExtractSource = "feed" if raw[0] == "feed" else "page"
+            again = await self.in_pool(
+                _extract_job,
+                raw[1],
+                article.url or story.entry.url,
+                rules,
+                stats,
+                source,
+                article.language,
+            )
+            if again.blocks:
+                story.article = again
+
     def learn(self, site: str, article: Article, rules: Any) -> Article | None:
         """Count an extracted article in its site's stats; None if nothing was extracted."""
         if not article.blocks:
@@ -692,6 +723,7 @@ class _Run:
         entries: dict[str, Entry] = {}
         articles: dict[str, Article] = {}
         extracted = 0
+        await self.relearn(feed, stories)
         for story in stories:
             if story.entry.id in entries:
                 continue  # two items of one feed that are one story: the first wins

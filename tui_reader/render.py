@@ -8,6 +8,7 @@ the terminal as an escape sequence.
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Sequence
 from datetime import datetime
 
 from tui_reader.models import Article, Block, Entry
@@ -69,8 +70,23 @@ def _date(value: datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M UTC") if value else ""
 
 
-def article_text(article: Article, entry: Entry | None = None, width: int = 80) -> str:
-    """The article as a person reads it in a pager: header, wrapped blocks, numbered links."""
+def image_line(block: Block, number: int) -> str:
+    """An image as a numbered placeholder, its link number after it: `[image 2: alt][5]`."""
+    alt = clean_line(block.text)
+    markers = "".join(f"[{ref.number}]" for ref in block.links)
+    return f"[image {number}{': ' + alt if alt else ''}]{markers}"
+
+
+def article_text(
+    article: Article,
+    entry: Entry | None = None,
+    width: int = 80,
+    *,
+    original: str = "",
+    repaired: Sequence[tuple[str, str]] = (),
+) -> str:
+    """The article as a person reads it in a pager: header, wrapped blocks, numbered links.
+    `original`: the article it credits; `repaired`: (published, brand) names it repaired."""
     title = clean_line(article.title or (entry.title if entry else ""))
     meta = [
         clean_line(article.site_name or (entry.site if entry else "")),
@@ -81,14 +97,24 @@ def article_text(article: Article, entry: Entry | None = None, width: int = 80) 
     lines = [title, " · ".join(m for m in meta if m), clean_line(article.url)]
     if entry is not None:
         lines.extend(f"via {clean_line(v)}" for v in entry.via if v != article.url)
+    if original:
+        lines.append(f"original {clean_line(original)}")
     lines.append(f"text from the {article.source}")
     lines.append("")
+    images = 0
     for block in article.blocks:
-        lines.extend(block_lines(block, width))
+        if block.kind == "image":
+            images += 1
+            lines.append(image_line(block, images))
+        else:
+            lines.extend(block_lines(block, width))
         lines.append("")
     if article.links:
         lines.append("Links:")
         lines.extend(f"[{link.number}] {clean_line(link.href)}" for link in article.links)
+    if repaired:
+        names = ", ".join(f"{clean_line(p)} -> {clean_line(b)}" for p, b in repaired)
+        lines += ["", f"Repaired names (machine translation): {names}; --published: as printed"]
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -6,16 +6,18 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from helpers import info_text, settle, status
+from helpers import ids, index_sample, info_text, search_for, settle, status
 from rich.cells import cell_len
 from textual.pilot import Pilot
 
 from tui_reader.config import Config
 from tui_reader.demo.sample import BASE, BYTE, FETCHED
 from tui_reader.models import Article, Block, Entry, Link, LinkRef
+from tui_reader.search import SearchIndex
 from tui_reader.store import Store
 from tui_reader.ui.app import ReaderApp, make_app
 from tui_reader.ui.render import REPAIRED as REPAIRED_STYLE
+from tui_reader.ui.widgets.feed_list import ALL, STARRED, TAG_PREFIX
 
 LONG_URL = "https://cienciahoje.example/guia-comprar-portatil-2024-" + "muito-longo-" * 8 + "fim"
 ORIGINAL = "https://techsource.example/2024/05/apple-icloud-twitter-outage"
@@ -46,7 +48,7 @@ def held_out_article() -> tuple[Entry, Article]:
         title="Caída de Manzana iCloud: los usuarios protestan en Gorjeo",
         feeds=(BYTE,),
         published=BASE + timedelta(hours=1),
-        site="El Byte",
+        site="",  # the feed did not say: lists name the feed instead
         language="es",
         has_article=True,
         fetched=FETCHED,
@@ -207,3 +209,48 @@ async def test_keys_act_on_the_focused_pane(config: Config, reading_store: Store
         await settle(pilot)
         assert app.article_view.scroll_offset.y > 0
         assert app.entry_list.cursor == cursor
+
+
+async def test_every_list_that_mixes_feeds_names_the_site(
+    config: Config, reading_store: Store
+) -> None:
+    app = make_app(config, reading_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+
+        def row_of_tr1() -> str:
+            index = app.entry_list.index_of("tr1")
+            assert index is not None
+            return app.entry_list.render_row(index, app.entry_list.size.width).plain
+
+        assert "Caída de Apple iCloud" in row_of_tr1()  # list titles are repaired too
+        for key in (ALL, TAG_PREFIX + "es"):
+            app.go_to_feed(key)
+            await settle(pilot)
+            assert row_of_tr1().rstrip().endswith("El Byte 2024-05-06 10:30"), key
+        app.go_to_feed(BYTE)  # one feed: no site column, the title gets the room
+        await settle(pilot)
+        assert "El Byte" not in row_of_tr1()
+        await pilot.press("s")
+        app.go_to_feed(STARRED)
+        await settle(pilot)
+        assert "El Byte" in row_of_tr1()
+        await search_for(pilot, "Caída")
+        assert "El Byte" in row_of_tr1()
+
+
+async def test_search_finds_a_repaired_name_in_either_form(
+    config: Config, reading_store: Store
+) -> None:
+    entry, article = held_out_article()
+    index_sample(config, {})
+    with SearchIndex.for_data_dir(config.storage.data_dir) as index:
+        index.add(entry.id, entry.title, article.text, entry.feeds, entry.published)
+    app = make_app(config, reading_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        for query in ("twitter caída", "Gorjeo caída", "Apple iCloud", "Manzana iCloud"):
+            await search_for(pilot, query)
+            assert ids(app) == ["tr1"], query
+            await pilot.press("escape")
+            await settle(pilot)

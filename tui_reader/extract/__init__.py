@@ -6,7 +6,8 @@ Public API:
   `[extract]` table.
 - `extract_article(html, url, rules=..., site_stats=..., source=...)` -> `Article`: never raises.
 - `SiteStats` / `update_site_stats(stats, article, rules.repetition)`: per-site repetition
-  counts (layer c).
+  counts (layer c); `learnt_since(article, stats, rules)`: whether stats gathered after the
+  article was extracted would remove some of its text (then extract it again).
 
 This module stays light: trafilatura and lxml are imported only when an article is extracted.
 """
@@ -16,7 +17,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Literal
 
-from tui_reader.extract.repetition import SiteStats, update_site_stats
+from tui_reader.extract.repetition import SiteStats, learnt_since, update_site_stats
 from tui_reader.extract.rules import Rules, SiteRules, load_rules
 from tui_reader.models import Article
 
@@ -28,6 +29,7 @@ __all__ = [
     "SiteRules",
     "SiteStats",
     "extract_article",
+    "learnt_since",
     "load_rules",
     "update_site_stats",
 ]

@@ -30,7 +30,7 @@ from tui_reader.extract.preclean import PreInfo, SourceSection, drop_element, pr
 from tui_reader.extract.repetition import is_repeated, is_shape_repeated
 from tui_reader.extract.runs import Verdict, filter_runs, join_runs
 from tui_reader.extract.shapes import SHAPE_RULE, shape_label
-from tui_reader.extract.sites import page_site, same_page
+from tui_reader.extract.sites import is_same_site, page_site, same_page
 from tui_reader.models import Removal
 
 __all__ = [
@@ -187,6 +187,10 @@ def _repeated(w: _Walk, i: int, block: RawBlock, f: _Facts) -> str | None:
         return None
     if not is_repeated(ctx.stats, block.text, ctx.rules.repetition):
         return None
+    if any(
+        not is_same_site(lk.href, w.site) and not is_social(lk.href, ctx.comp) for lk in block.links
+    ):
+        return None  # a credit line to another site ("Fuente: EFE") is the article's, however often
     if block.kind == "heading" and _introduces_prose(w.blocks, i, ctx):
         return None
     return "repeated"

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tui_reader.extract.clean import fold
-from tui_reader.extract.rules import RepetitionRules
+from tui_reader.extract.rules import RepetitionRules, Rules
 from tui_reader.extract.shapes import SHAPE_RULE, shape_label, shape_text, url_site
 from tui_reader.models import Article, Block
 
@@ -115,6 +115,21 @@ def is_shape_repeated(stats: SiteStats | None, label: str, rep: RepetitionRules)
         return False
     seen = stats.counts.get(block_key(shape_text(label)), 0)
     return seen >= rep.min_articles and seen >= rep.min_share * stats.articles
+
+
+def learnt_since(article: Article, stats: SiteStats | None, rules: Rules) -> bool:
+    """Whether `stats` would remove text the article kept: a block the site repeats, or a line
+    of a shape it repeats.  Cheap (no parsing): says which articles of a fetch to extract again
+    once the fetch has counted the site's other articles."""
+    rep = rules.repetition
+    if stats is None or stats.articles < rep.min_articles:
+        return False
+    if any(
+        b.kind not in ("code", "quote", "heading") and is_repeated(stats, b.text, rep)
+        for b in article.blocks
+    ):
+        return True
+    return any(is_shape_repeated(stats, label, rep) for label in article_shapes(article))
 
 
 def is_repeated(stats: SiteStats | None, text: str, rep: RepetitionRules) -> bool:

@@ -122,6 +122,8 @@ class ReaderApp(
         self.entry_list.read = self.read
         self.entry_list.starred = self.starred
         self.entry_list.languages = self.languages
+        self.entry_list.feed_name = self.feed_name
+        self.entry_list.repair_title = self.repair_title
         self.article_view.clear("Press enter on an entry to read it.")
         self.feed_list.border_title = "Feeds"
         self.set_pane("entries")

@@ -13,7 +13,7 @@ from textual.app import App
 from textual.widgets import Input, Static
 
 from tui_reader.config import Config, FeedConfig
-from tui_reader.glossary import Glossary, GlossaryError, default_glossary
+from tui_reader.glossary import Glossary, GlossaryError, default_glossary, repair_text
 from tui_reader.models import FeedState
 from tui_reader.sanitize import clean_line
 from tui_reader.store import Store
@@ -70,7 +70,7 @@ class ReaderBase(App[int]):
     # -- status -----------------------------------------------------------------------------
 
     def glossary(self) -> Glossary:
-        """The brand-name glossary, read once (in a worker: the first article opened)."""
+        """The brand-name glossary, read once, in the first load's worker."""
         if self._glossary is None:
             try:
                 self._glossary = default_glossary()
@@ -78,6 +78,14 @@ class ReaderBase(App[int]):
                 self.call_from_thread(self.status, str(exc))
                 self._glossary = Glossary()
         return self._glossary
+
+    def repair_title(self, title: str, language: str) -> str:
+        """An entry title with its language's brand names repaired (lists; nothing stored)."""
+        glossary = self._glossary
+        if glossary is None or not title:
+            return title
+        terms = glossary.for_language(language)
+        return repair_text(title, terms)[0] if terms else title
 
     def status(self, message: str) -> None:
         self.query_one("#status", Static).update(Text(clean_line(message)))

@@ -53,6 +53,7 @@ class LoadingMixin(ReaderBase):
             return
         self.generation = generation  # only load workers touch it
         try:
+            self.glossary()  # read once, off the event loop, before any row is drawn
             feeds = effective_feeds(self.config, self.store)
             states = self.store.feed_states(f.url for f in feeds)
             rows_by_feed = {f.url: [r.as_tuple() for r in self.store.rows(f.url)] for f in feeds}
@@ -197,5 +198,10 @@ class LoadingMixin(ReaderBase):
         )
         if self.unread_only:
             rows = [r for r in rows if r[0] not in self.read or r[0] == keep_id]
+        # a list that mixes feeds (All, a tag, Starred, a search) says which site each row is from
+        key = self.feed_key
+        self.entry_list.mixed = self.search_rows is not None or not any(
+            f.url == key for f in self.feeds
+        )
         self.entry_list.set_rows(rows, keep_id=keep_id)
         self.update_title()

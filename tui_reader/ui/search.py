@@ -101,10 +101,12 @@ class SearchMixin(ReaderBase):
         found: list[Row] = []
         seen: set[str] = set()
         by_id = {row[0]: row for row in self.all_rows}
+        forms = self.glossary().query_forms(query)  # brand names: repaired and as published
+        hits = []
         try:
-            hits = self._search_index().search(query, limit=SEARCH_LIMIT)
+            for form in forms:
+                hits.extend(self._search_index().search(form, limit=SEARCH_LIMIT))
         except Exception as exc:  # a damaged or locked index: say so, still match titles
-            hits = []
             error = f"search index: {exc}"
         for hit in hits:
             row = by_id.get(hit.entry_id)
@@ -121,8 +123,9 @@ class SearchMixin(ReaderBase):
             if row[0] not in seen:
                 seen.add(row[0])
                 found.append(row)
-        words = search_words(query)
-        if words:
+        for words in (search_words(form) for form in forms):
+            if not words:
+                continue
             cache = self._title_words
             for row in self.all_rows:
                 if row[0] in seen:
@@ -131,6 +134,7 @@ class SearchMixin(ReaderBase):
                 if title_words is None:
                     title_words = cache[row[0]] = tuple(search_words(row[2]))
                 if title_matches(words, title_words):
+                    seen.add(row[0])
                     found.append(row)
         self.post_message(SearchFinished(query, found, token, error))
 

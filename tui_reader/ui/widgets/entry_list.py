@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
+from urllib.parse import urlsplit
 
 from rich.style import Style
 from rich.text import Text
@@ -20,6 +22,7 @@ DATE = Style(dim=True)
 READ_TITLE = Style(dim=True)
 LANGUAGE = Style(color="magenta", dim=True)
 LANGUAGE_WIDTH = 2
+SITE_WIDTH = 18
 
 
 class EntryList(VirtualList):
@@ -34,6 +37,9 @@ class EntryList(VirtualList):
         self.read: set[str] = set()
         self.starred: set[str] = set()
         self.languages: dict[str, str] = {}  # id -> language, filled in after the rows
+        self.mixed = True  # rows from several feeds: each says which site it is from
+        self.feed_name: Callable[[str], str] = lambda url: urlsplit(url).netloc
+        self.repair_title: Callable[[str, str], str] = lambda title, _language: title
         self.empty_message = "Loading…"
 
     @property
@@ -68,7 +74,7 @@ class EntryList(VirtualList):
         self.on_cursor_moved()
 
     def render_row(self, index: int, width: int) -> Text:
-        entry_id, published, title, site, _feed, _language = self.rows[index]
+        entry_id, published, title, site, feed, row_language = self.rows[index]
         unread = entry_id not in self.read
         starred = entry_id in self.starred
         line = Text(no_wrap=True, overflow="ellipsis")
@@ -79,13 +85,15 @@ class EntryList(VirtualList):
             language = self.languages.get(entry_id, "")
             line.append(language[:LANGUAGE_WIDTH].ljust(LANGUAGE_WIDTH) + " ", LANGUAGE)
         date = format_date(published, with_time=width >= 90) if width >= 40 else ""
-        site = clean_line(site) if width >= 60 else ""
-        site = site[:18]
+        site = clean_line(site or self.feed_name(feed)) if self.mixed and width >= 40 else ""
+        site = site[: SITE_WIDTH if width >= 60 else SITE_WIDTH // 2]
         tail = (len(site) + 2 if site else 0) + (len(date) + 1 if date else 0)
         lead = 3 + (LANGUAGE_WIDTH + 1 if width >= 40 else 0)
         title_width = max(1, width - lead - tail)
         title_text = Text(
-            clean_line(title) or "(untitled)", style=Style() if unread else READ_TITLE
+            clean_line(self.repair_title(title, row_language or self.languages.get(entry_id, "")))
+            or "(untitled)",
+            style=Style() if unread else READ_TITLE,
         )
         title_text.truncate(title_width, overflow="ellipsis", pad=True)
         line.append_text(title_text)
