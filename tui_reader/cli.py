@@ -161,11 +161,15 @@ def _err(message: str) -> None:
 
 
 @contextmanager
-def _open_store(config: Config) -> Iterator[Store]:
+def _open_store(config: Config, *, writing: bool = False) -> Iterator[Store]:
+    """The store; a read-only one (or cache dir) said so in a line, unless writing will refuse."""
     from tui_reader.services import store_for
 
     store = store_for(config)
     try:
+        if not (writing and store.read_only):
+            for notice in store.notices:
+                _err(notice)
         yield store
     finally:
         store.close()
@@ -243,7 +247,7 @@ def cmd_fetch(config: Config, args: argparse.Namespace) -> int:
     from tui_reader.services import effective_feeds
 
     verbose = args.verbose
-    with _open_store(config) as store:
+    with _open_store(config, writing=True) as store:
         feeds = _select_feeds(effective_feeds(config, store), args.feed)
         progress = _Progress(len(feeds), sys.stderr)
         progress.enabled = progress.enabled and not args.json and not verbose

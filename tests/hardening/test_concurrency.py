@@ -105,8 +105,10 @@ def test_second_fetch_exits_75_and_readers_never_see_locks_or_half_articles(
     slow_machine = {"total_timeout": 60.0, "read_timeout": 30.0, "connect_timeout": 30.0}
     config = write_config(tmp_path, urls, fetch={"fulltext": "auto", "per_host": 2, **slow_machine})
     # A first small fetch, so the readers have something to show from the start.
-    warm = write_config(tmp_path, urls[:1], name="warm.toml", fetch={"fulltext": "auto"})
-    assert cli(warm, "fetch").returncode == 0
+    warm = write_config(
+        tmp_path, urls[:1], name="warm.toml", fetch={"fulltext": "auto", **slow_machine}
+    )
+    assert cli(warm, "fetch", timeout=600).returncode == 0
 
     stop = tmp_path / "stop"
     script = tmp_path / "reader.py"
@@ -124,7 +126,7 @@ def test_second_fetch_exits_75_and_readers_never_see_locks_or_half_articles(
     fetch = cli_popen(config, "fetch")
     time.sleep(1.0)
     assert fetch.poll() is None, "the fetch should still be running"
-    second = cli(config, "fetch")
+    second = cli(config, "fetch", timeout=600)
     assert fetch.poll() is None, "the second fetch returned only once the first had ended"
     assert second.returncode == 75, second.stderr
     line = second.stderr.decode().strip()

@@ -31,8 +31,8 @@ from tui_reader.models import Article, Entry, EntryRow, FeedState, utcnow
 from tui_reader.store.caches import MAIN_SETTINGS, PAGE_IN_DB_BYTES, open_cache
 from tui_reader.store.codec import from_data, to_data
 from tui_reader.store.errors import storage_errors as _storage_errors
-from tui_reader.store.files import private_dir
 from tui_reader.store.lock import fetch_lock
+from tui_reader.store.readonly import Places, ReadOnly, read_only_message
 
 if TYPE_CHECKING:
     from tui_reader.search import SearchIndex
@@ -54,16 +54,19 @@ class Store:
         self.data_dir = Path(data_dir)
         self.cache_dir = Path(cache_dir)
         self.root = self.data_dir / "store"
-        for directory in (self.data_dir, self.root, self.cache_dir):
-            private_dir(directory)
+        # On read-only media the store is read from a temporary copy; a cache dir that cannot
+        # be written is replaced for the run (`readonly`). `notices` says so, for the user.
+        self._places = Places(self.data_dir, self.cache_dir)
+        self.read_only = self._places.read_only
+        self.notices = self._places.notices
         self._search: SearchIndex | None = None
         self._search_lock = threading.Lock()
-        self._main = open_cache(self.root / "main", **MAIN_SETTINGS)
-        self._user = open_cache(self.root / "user", **MAIN_SETTINGS)
-        self._read = open_cache(self.root / "read", **MAIN_SETTINGS)
-        self._starred = open_cache(self.root / "starred", **MAIN_SETTINGS)
+        self._main = open_cache(self._places.cache("main"), **MAIN_SETTINGS)
+        self._user = open_cache(self._places.cache("user"), **MAIN_SETTINGS)
+        self._read = open_cache(self._places.cache("read"), **MAIN_SETTINGS)
+        self._starred = open_cache(self._places.cache("starred"), **MAIN_SETTINGS)
         self._pages = open_cache(
-            self.cache_dir / "pages",
+            self._places.pages,
             eviction_policy="least-recently-stored",
             size_limit=page_cache_bytes,
             statistics=False,
@@ -76,6 +79,7 @@ class Store:
         self.close_search_index()
         for cache in (self._main, self._user, self._read, self._starred, self._pages):
             cache.close()
+        self._places.close()
 
     def __enter__(self) -> Store:
         return self
@@ -87,6 +91,8 @@ class Store:
 
     def fetch_lock(self) -> contextlib.AbstractContextManager[None]:
         """A non-blocking lock file beside the store; the kernel frees it if the holder dies."""
+        if self.read_only:
+            raise ReadOnly(read_only_message(self.data_dir))
         return fetch_lock(self.data_dir)
 
     # -- the search index -------------------------------------------------------------------
@@ -99,7 +105,7 @@ class Store:
             if self._search is None:
                 from tui_reader.search import SearchIndex
 
-                self._search = SearchIndex.for_data_dir(self.data_dir)
+                self._search = SearchIndex.for_data_dir(self._places.index_dir)
             return self._search
 
     def close_search_index(self) -> None:
@@ -115,7 +121,7 @@ class Store:
         from tui_reader.search import SearchIndex
 
         self.close_search_index()
-        with SearchIndex.recreate(SearchIndex.path_for(self.data_dir)) as index:
+        with SearchIndex.recreate(SearchIndex.path_for(self._places.index_dir)) as index:
             return index.rebuild(self)
 
     # -- feeds ------------------------------------------------------------------------------
