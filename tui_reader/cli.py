@@ -306,7 +306,7 @@ def cmd_sync(config: Config, args: argparse.Namespace) -> int:
 
 
 def cmd_feeds(config: Config, args: argparse.Namespace) -> int:
-    from tui_reader.services import effective_feeds, feed_to_dict
+    from tui_reader.services import effective_feeds, feed_to_dict, seeded_defaults
 
     with _open_store(config) as store:
         feeds = effective_feeds(config, store)
@@ -330,10 +330,15 @@ def cmd_feeds(config: Config, args: argparse.Namespace) -> int:
             return EXIT_OK
         if args.feeds_command == "add":
             url = _choose_feed(config, args.url)
+            subs = store.subscriptions()
+            if any(s["url"] == url for s in subs):  # a default, now the user's own choice
+                store.adopt_seeded(url, seeded_defaults(store))
             if any(f.url == url for f in feeds):
                 print(f"already subscribed: {clean_line(url)}")
                 return EXIT_OK
-            subs = store.subscriptions()
+            if any(s["url"] == url for s in subs):
+                print(f"subscribed: {clean_line(url)}")
+                return EXIT_OK
             subs.append(feed_to_dict(FeedConfig(url=url, title=args.title, tags=tuple(args.tags))))
             store.set_subscriptions(subs)
             print(f"subscribed: {clean_line(url)}")
@@ -525,7 +530,8 @@ def cmd_status(config: Config, args: argparse.Namespace) -> int:
         when = str(item["last_fetch"] or "never")[:16].replace("T", " ")
         error = f"  ({item['error']})" if item["error"] else ""
         print(
-            f"{item['unread']:>5} unread  {when:<16}  {item['result']:<12}  {item['title']}{error}"
+            f"{item['unread']:>5} unread {item['entries']:>5} held  {when:<16}  "
+            f"{item['result']:<12}  {item['title']}{error}"
         )
     return EXIT_OK
 
@@ -591,7 +597,12 @@ def cmd_import(config: Config, args: argparse.Namespace) -> int:
     for skipped in result.skipped:
         print(f"skipped: {clean_line(str(skipped))}")
     with _open_store(config) as store:
-        from tui_reader.services import PENDING_STATE, apply_pending_state, effective_feeds
+        from tui_reader.services import (
+            PENDING_STATE,
+            apply_pending_state,
+            effective_feeds,
+            seeded_defaults,
+        )
 
         configured = {f.url for f in config.feeds}
         incoming = [f for f in result.feeds if f["url"] not in configured]
@@ -600,6 +611,10 @@ def cmd_import(config: Config, args: argparse.Namespace) -> int:
                 print(f"would import: {clean_line(feed['url'])}")
             return EXIT_OK
         effective_feeds(config, store)  # seed the defaults first, so they are not seeded later
+        defaults = seeded_defaults(store)
+        for feed in incoming:
+            if feed["url"] in defaults:  # imported: the user's own, not only a default
+                store.adopt_seeded(feed["url"], defaults)
         merged, new = merge_subscriptions(store.subscriptions(), incoming)
         store.set_subscriptions(merged)
         print(

@@ -66,6 +66,7 @@ class StorageConfig:
     cache_dir: Path
     state_dir: Path = field(default_factory=paths.default_state_dir)
     keep_days: int = 60
+    keep_entries: int = 50
     page_cache_mb: int = 512
 
 
@@ -87,6 +88,7 @@ class FetchConfig:
 class ReaderConfig:
     measure: int = 80
     align: str = "center"  # the article column: "center" or "left"
+    inline_images: bool = False  # images drawn by the terminal (kitty/sixel), never over SSH
     unread_only: bool = False
     poll_seconds: float = 3.0
     keys: Mapping[str, str] = field(default_factory=dict)
@@ -318,7 +320,9 @@ def _build(data: Mapping[str, Any], file: Path | str) -> Config:
             raise ConfigError(file, name, "a known table (" + ", ".join(sorted(TOP_KEYS)) + ")")
 
     st = check.table(
-        data, "storage", {"data_dir", "cache_dir", "state_dir", "keep_days", "page_cache_mb"}
+        data,
+        "storage",
+        {"data_dir", "cache_dir", "state_dir", "keep_days", "keep_entries", "page_cache_mb"},
     )
     data_dir = check.get(st, "storage.", "data_dir", _is_str, "a path", "")
     cache_dir = check.get(st, "storage.", "cache_dir", _is_str, "a path", "")
@@ -329,6 +333,9 @@ def _build(data: Mapping[str, Any], file: Path | str) -> Config:
         state_dir=Path(state_dir).expanduser() if state_dir else paths.default_state_dir(),
         keep_days=check.get(
             st, "storage.", "keep_days", _is_pos_int, "a positive whole number of days", 60
+        ),
+        keep_entries=check.get(
+            st, "storage.", "keep_entries", _is_nonneg_int, "a whole number of entries >= 0", 50
         ),
         page_cache_mb=check.get(
             st, "storage.", "page_cache_mb", _is_pos_int, "a positive number of MB", 512
@@ -361,13 +368,20 @@ def _build(data: Mapping[str, Any], file: Path | str) -> Config:
         user_agent=check.get(fe, p, "user_agent", _is_str, "a string", ""),
     )
 
-    rd = check.table(data, "reader", {"measure", "align", "unread_only", "poll_seconds", "keys"})
+    rd = check.table(
+        data, "reader", {"measure", "align", "inline_images", "unread_only", "poll_seconds", "keys"}
+    )
     keys: dict[str, Any] = check.get(
         rd, "reader.", "keys", lambda v: isinstance(v, dict), "a table", {}
     )
     for binding_id, value in keys.items():
         if not isinstance(value, str) or not value.strip():
             raise ConfigError(file, f"reader.keys.{binding_id}", 'a key list such as "j,down"')
+    from tui_reader.keys import keymap_problem
+
+    problem = keymap_problem(keys)
+    if problem is not None:
+        raise ConfigError(file, f"reader.keys.{problem[0]}", problem[1])
     reader = ReaderConfig(
         measure=check.get(
             rd, "reader.", "measure", lambda v: _is_int(v) and 20 <= v <= 400, "columns, 20-400", 80
@@ -380,6 +394,7 @@ def _build(data: Mapping[str, Any], file: Path | str) -> Config:
             '"center" or "left"',
             "center",
         ),
+        inline_images=check.get(rd, "reader.", "inline_images", _is_bool, "true or false", False),
         unread_only=check.get(rd, "reader.", "unread_only", _is_bool, "true or false", False),
         poll_seconds=float(
             check.get(rd, "reader.", "poll_seconds", _is_pos_number, "seconds > 0", 3.0)

@@ -140,9 +140,12 @@ class Article:
 
     @property
     def text(self) -> str:
-        """Plain text, one block per line; a quote's attribution is its own line."""
+        """Plain text, one block per line; a quote's attribution is its own line. Images are
+        left out (their alt text is not the article's text)."""
         lines: list[str] = []
         for block in self.blocks:
+            if block.kind == "image":
+                continue
             lines.append(block.text)
             if block.attribution:
                 lines.append(block.attribution)
@@ -184,7 +187,8 @@ class Entry:
 
     `id` is derived from the canonical article URL, so the same story reached through several
     feeds or aggregators is one entry; `feeds` lists every feed that carried it and `via` the
-    aggregator links it came through.
+    aggregator links it came through. `own` says it was stored from its own site's feed, whose
+    title, date and text replace an aggregator's whichever arrives first.
     """
 
     id: str
@@ -200,6 +204,7 @@ class Entry:
     guid: str = ""
     has_article: bool = False
     fetched: datetime = field(default_factory=utcnow)
+    own: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         # Not `asdict`: it deep-copies every value, and a fetch stores thousands of entries.

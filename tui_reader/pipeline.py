@@ -39,6 +39,7 @@ from tui_reader.feeds.links import (
 )
 from tui_reader.feeds.parse import FeedParseError, ParsedFeed, ParsedItem, parse_feed
 from tui_reader.filters import Killfile
+from tui_reader.language import contradicts
 from tui_reader.models import Article, Entry, FeedResult, FeedState, FetchSummary, utcnow
 from tui_reader.sanitize import clean_line
 from tui_reader.search import Document, SearchIndexError
@@ -46,6 +47,7 @@ from tui_reader.services import (
     PENDING_STATE,
     apply_pending_state,
     effective_feeds,
+    feed_titles,
     find_feeds,
     keep_days,
     keep_days_by_feed,
@@ -184,6 +186,15 @@ class _Extraction:
         return update_site_stats(stats, article, rules.repetition)
 
 
+def _language(declared: str, item: ParsedItem, article: Article | None) -> str:
+    """The entry's language (a primary code): its article's (declared, checked against the
+    text in the worker), else the declaration, unless the title and summary contradict it."""
+    if article is not None and article.language:
+        return article.language
+    primary = declared.strip().lower().replace("_", "-").split("-", 1)[0]
+    return contradicts(f"{item.title}\n{item.summary}", primary) or primary
+
+
 def _uses_feed_content(mode: Mode, item: ParsedItem) -> bool:
     """Whether an item's article is made from the feed's content rather than its page."""
     return mode == "feed" or (mode == "auto" and item.content_complete)
@@ -232,7 +243,11 @@ class _Run:
     # Extractions started for a whole feed at once, not yet claimed by their item's story.
     unclaimed: set[tuple[str, str]] = field(default_factory=set)
     batches: set[asyncio.Task[None]] = field(default_factory=set)
-    full: dict[str, bool] = field(default_factory=dict)
+    # By entry id: (a whole article was stored before this run, by the story's own site). Read
+    # before this run writes the id, so what another feed of the run wrote never shows here.
+    full: dict[str, tuple[bool, bool]] = field(default_factory=dict)
+    # By entry id: the sources ("page", "feed") of whole articles made in this run.
+    made: dict[str, set[str]] = field(default_factory=dict)
     stats: dict[str, Any] = field(default_factory=dict)
     dirty_stats: set[str] = field(default_factory=set)
     extraction: _Extraction = field(init=False)
@@ -276,12 +291,28 @@ class _Run:
         """An id whose page redirected elsewhere maps to the article's id (kept in the store)."""
         return self.store.alias(eid) or eid
 
-    def has_full_article(self, eid: str) -> bool:
-        """A page or whole feed article exists: it is never fetched or extracted again."""
-        if eid not in self.full:
+    def stored_before(self, eid: str) -> tuple[bool, bool]:
+        """(A whole article of `eid` was stored before this run, by the story's own site)."""
+        known = self.full.get(eid)
+        if known is None:
             article = self.store.article(eid)
-            self.full[eid] = article is not None and article.source != "summary"
-        return self.full[eid]
+            whole = article is not None and article.source != "summary"
+            entry = self.store.entry(eid) if whole else None
+            known = self.full[eid] = (whole, entry is not None and entry.own)
+        return known
+
+    def has_full_article(self, eid: str, source: str = "page", own: bool = False) -> bool:
+        """Whether the article `eid` needs no fetch or extraction from `source` (again).
+
+        Before this run: any whole article, but for the story's own site only its own (its
+        text replaces an aggregator's). In this run: only one from the same source, so that
+        which feed arrives first never changes what is fetched, extracted or counted.
+        """
+        whole, by_own = self.stored_before(eid)
+        return (by_own if own else whole) or source in self.made.get(eid, ())
+
+    def has_any_article(self, eid: str) -> bool:
+        return self.stored_before(eid)[0] or bool(self.made.get(eid))
 
     def site_stats(self, site: str) -> Any:
         if site not in self.stats:
@@ -430,11 +461,17 @@ class _Run:
 
     # -- pages ---------------------------------------------------------------------------------
 
-    def known(self, url: str) -> bool:
-        """Whether a redirect target is an article already extracted: stop there."""
-        return self.has_full_article(self.resolve(entry_id(canonical_url(url))))
+    def known(self, url: str, feed_site: str = "") -> bool:
+        """Whether a redirect target is an article already extracted: stop there.
 
-    async def page(self, eid: str, link: str, feed: FeedConfig, language: str = "") -> _Page:
+        `feed_site`: the site of the feed that led here (whether it is the article's own).
+        """
+        own = bool(feed_site) and same_site(url, feed_site)
+        return self.has_full_article(self.resolve(entry_id(canonical_url(url))), "page", own)
+
+    async def page(
+        self, eid: str, link: str, feed: FeedConfig, language: str = "", feed_site: str = ""
+    ) -> _Page:
         """Fetch an item's page once per run, follow it to the original article, extract it."""
         pending = self.pages.get(eid)
         if pending is not None:
@@ -444,12 +481,14 @@ class _Run:
         self.pages[eid] = future
         result = _Page(eid, kept_url(link))
         try:
-            result = await self._page(eid, link, feed, language)
+            result = await self._page(eid, link, feed, language, feed_site)
         finally:
             future.set_result(result)
         return result
 
-    async def _page(self, eid: str, link: str, feed: FeedConfig, language: str) -> _Page:
+    async def _page(
+        self, eid: str, link: str, feed: FeedConfig, language: str, feed_site: str
+    ) -> _Page:
         target = unwrap_url(link)
         # In turn: the host's gate (so pages queued for one busy host hold no extraction slot
         # while they wait for it), an extraction slot, the fetch; the gate is given back once
@@ -465,10 +504,14 @@ class _Run:
             raise
         try:
             try:
-                res = await self.fetcher.fetch(target, accept=PAGE_ACCEPT, stop=self.known)
+                res = await self.fetcher.fetch(
+                    target,
+                    accept=PAGE_ACCEPT,
+                    stop=functools.partial(self.known, feed_site=feed_site),
+                )
             finally:
                 gate.release()
-            fetched = self._fetched_page(eid, link, res)
+            fetched = self._fetched_page(eid, link, res, feed_site)
             del res  # the page's bytes: only its text is needed from here on
             if isinstance(fetched, _Page):
                 return fetched
@@ -482,7 +525,9 @@ class _Run:
         finally:
             self.extract_slots.release()
 
-    def _fetched_page(self, eid: str, link: str, res: FetchResult) -> _Page | tuple[str, str, str]:
+    def _fetched_page(
+        self, eid: str, link: str, res: FetchResult, feed_site: str
+    ) -> _Page | tuple[str, str, str]:
         """The page as fetched: a _Page if there is nothing to extract, else (id, URL, text)."""
         if res.stopped:
             final_id = self.resolve(entry_id(canonical_url(res.final_url)))
@@ -497,7 +542,8 @@ class _Run:
         url = article_url(link, res.final_url, html, redirected_from_elsewhere=res.crossed_hosts)
         final_id = self.resolve(entry_id(canonical_url(url)))
         self.alias(eid, final_id)
-        if self.has_full_article(final_id):
+        own = bool(feed_site) and same_site(url, feed_site)
+        if self.has_full_article(final_id, "page", own):
             return _Page(final_id, url)
         return final_id, url, html
 
@@ -514,7 +560,7 @@ class _Run:
         stored = self.store.entry(eid)
         if stored is None:
             # An article is only ever stored with its entry: none to look up.
-            self.full.setdefault(eid, False)
+            self.full.setdefault(eid, (False, False))
             return eid, kept_url(link), False
         return eid, stored.url, True
 
@@ -532,17 +578,21 @@ class _Run:
         made = False
         page_key = ""
         declared = feed.language or item.language
-        if not self.has_full_article(eid):
-            use_feed = _uses_feed_content(mode, item)
+        # The article is on the feed's own site: it and its metadata win over an aggregator's.
+        feed_site = parsed.site_url or feed.url
+        own = same_site(url, feed_site)
+        use_feed = _uses_feed_content(mode, item)
+        if not self.has_full_article(eid, "feed" if use_feed else "page", own):
             if not use_feed:
                 page_key = eid
-                page = await self.page(eid, item.link, feed, declared)
+                page = await self.page(eid, item.link, feed, declared, feed_site)
                 eid, url, article, made = page.id, page.url, page.article, page.extracted
-                if article is None and self.has_full_article(eid):
+                own = same_site(url, feed_site)
+                if article is None and self.has_full_article(eid, "page", own):
                     pass  # the article is stored already (another feed, an earlier run)
                 elif article is None and item.content_html:
                     use_feed = True  # the page failed: the feed's own content is better than none
-            if use_feed and item.content_html and not self.has_full_article(eid):
+            if use_feed and item.content_html and not self.has_full_article(eid, "feed", own):
                 if (eid, "feed") in self.extractions:  # started with its feed's other items
                     article, made = await self.extract(
                         eid, item.content_html, url, "feed", feed, declared
@@ -558,6 +608,7 @@ class _Run:
                 if article is not None and not whole:
                     # A teaser: shown for now, and the page is still fetched by a later run.
                     article = replace(article, source="summary")
+        own = same_site(url, feed_site)
         grouped = False
         if not (was_stored if eid == first_id else self.store.has_entry(eid)):
             # A new story: is it one already stored (or met in this run) under another URL?
@@ -565,19 +616,20 @@ class _Run:
             if twin is not None:
                 grouped = True
                 twin_entry = self.store.entry(twin)
-                url = twin_entry.url if twin_entry is not None else url
-                if self.has_full_article(twin):
+                if twin_entry is not None and not own:
+                    url = twin_entry.url
+                source = article.source if article is not None else "page"
+                if self.has_full_article(twin, source, own):
                     article = None
                 eid = twin
         if article is not None and article.source != "summary":
-            self.full[eid] = True
+            self.made.setdefault(eid, set()).add(article.source)
         # An aggregator's item: its link lives elsewhere than the article, which is not the
         # feed's own site either. The link is kept, to show where the story came from.
-        feed_site = parsed.site_url or feed.url
         aggregated = not same_site(item.link, url) and not same_site(url, feed_site)
         via = (item.link,) if aggregated or grouped else ()
-        has_article = article is not None or self.has_full_article(eid)
-        own_site = same_site(url, feed_site) and parsed.title
+        has_article = article is not None or self.has_any_article(eid)
+        own_site = own and parsed.title
         site = (article.site_name if article else "") or (parsed.title if own_site else "")
         entry = Entry(
             id=eid,
@@ -588,11 +640,12 @@ class _Run:
             author=item.author or (article.author if article else ""),
             site=clean_line(site) or site_of(url),
             summary=item.summary,
-            language=feed.language or item.language or (article.language if article else ""),
+            language=_language(declared, item, article),
             via=via,
             guid=item.guid,
             has_article=has_article,
             fetched=self.now,
+            own=own,
         )
         return _Story(entry, article, made, page_key)
 
@@ -700,10 +753,10 @@ class _Run:
         """A parsed feed's items made into entries and articles, stored with its new state."""
         validators = validators or HTTPInfo()
         _log_skipped(feed, parsed)
-        cutoff = now - timedelta(days=keep_days(self.config, feed))
         mode = self.mode(feed)
-        items = [item for item in parsed.items if item.published >= cutoff]
+        items = self.kept_items(feed, parsed, now)
         identities = [self.identify(item.link) for item in items]
+        feed_site = parsed.site_url or feed.url
         self.extract_feed_content(
             feed,
             [
@@ -711,7 +764,7 @@ class _Run:
                 for item, (eid, url, _) in zip(items, identities, strict=True)
                 if item.content_html
                 and _uses_feed_content(mode, item)
-                and not self.has_full_article(eid)
+                and not self.has_full_article(eid, "feed", same_site(url, feed_site))
             ],
         )
         stories = await asyncio.gather(
@@ -743,8 +796,11 @@ class _Run:
         # Entries, their titles, the sites' stats and the feed state (with its new validators)
         # in one transaction: a crash never leaves the items behind a 304, and one commit a
         # feed instead of six.
+        for eid in entries:
+            self.stored_before(eid)  # known before this run writes it
         with self.store.writing():
-            new = self.store.add_entries(feed.url, list(entries.values()), articles)
+            merged = self.store.merge_entries(feed.url, list(entries.values()), articles)
+            new = merged.new
             # Titles this run found unowned (`same_story`) and gave to these entries.
             self.store.claim_titles(
                 {
@@ -774,8 +830,20 @@ class _Run:
         if self.stored is not None:
             self.stored.extend(entries.values())
         self.release(stories)
-        self.index(entries.values(), articles)
+        # As stored: one story, one title everywhere (the own site's, whichever came first).
+        self.index(
+            merged.entries.values(),
+            {eid: a for eid, a in articles.items() if eid not in merged.rejected},
+        )
         return FeedResult(feed.url, "ok", new_entries=new, extracted=extracted, status_code=200)
+
+    def kept_items(self, feed: FeedConfig, parsed: ParsedFeed, now: datetime) -> list[ParsedItem]:
+        """The items worth storing: the feed's newest `keep_entries` whatever their age (a
+        quiet blog's last posts), and any within its keep_days. Nothing else is fetched."""
+        cutoff = now - timedelta(days=keep_days(self.config, feed))
+        newest = sorted(parsed.items, key=lambda item: item.published, reverse=True)
+        keep = {id(item) for item in newest[: self.config.storage.keep_entries]}
+        return [item for item in parsed.items if id(item) in keep or item.published >= cutoff]
 
     def index(self, entries: Iterable[Entry], articles: Mapping[str, Article]) -> None:
         """Make new and updated entries searchable; a broken index never fails a fetch."""
@@ -808,7 +876,7 @@ class _Run:
         """
         for story in stories:
             eid = story.entry.id
-            if not self.full.get(eid):
+            if not self.has_any_article(eid):
                 continue
             if story.page_key:
                 self.pages.pop(story.page_key, None)
@@ -864,7 +932,10 @@ async def update(
     finally:
         if run is not None and run.own_executor and run.executor is not None:
             run.executor.shutdown(wait=True, cancel_futures=True)
-    _forget_in_search(store, store.prune(keep_days_by_feed(config, feeds)))
+    removed = store.prune(
+        keep_days_by_feed(config, feeds), keep_entries=config.storage.keep_entries
+    )
+    _forget_in_search(store, removed)
     if run is not None and run.stored:
         apply_pending_state(store, run.stored)
     return FetchSummary(tuple(results))
@@ -920,7 +991,7 @@ def reextract(
     if feeds is not None:
         chosen = list(feeds)
     elif feed is not None:
-        chosen = find_feeds(all_feeds, feed)
+        chosen = find_feeds(all_feeds, feed, feed_titles(store, all_feeds))
         if not chosen:
             raise LookupError(f"no feed matches {feed!r}")
     else:

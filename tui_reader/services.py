@@ -6,7 +6,7 @@ Textual or trafilatura.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict
 from typing import Any
 
@@ -30,25 +30,59 @@ def feed_to_dict(feed: FeedConfig) -> dict[str, Any]:
 
 
 def effective_feeds(config: Config, store: Store) -> list[FeedConfig]:
-    """The config's [[feeds]], then the store's subscriptions (seeded once from the defaults)."""
+    """The config's [[feeds]], then the store's subscriptions (seeded once from the defaults).
+
+    Once the config lists its own [[feeds]], the default subscriptions seeded on an earlier run
+    are left out (not deleted: they come back if the list goes), but not those the user added
+    themselves with `feeds add` or an import.
+    """
     if not config.feeds and config.default_feeds and not store.is_seeded():
         store.seed_subscriptions([feed_to_dict(f) for f in config.default_feeds])
     feeds = list(config.feeds)
     seen = {f.url for f in feeds}
+    if config.feeds:
+        seen |= seeded_defaults(store)
     subs = parse_feeds(_Checker(store.root / "user"), store.subscriptions(), "subscriptions")
     feeds.extend(f for f in subs if f.url not in seen)
     return feeds
 
 
-def find_feeds(feeds: list[FeedConfig], name_or_url: str) -> list[FeedConfig]:
-    """Feeds matching a URL exactly, else a title or tag case-insensitively."""
+def seeded_defaults(store: Store) -> set[str]:
+    """URLs of the subscriptions that are there only because the store was seeded with them."""
+    if not store.is_seeded():
+        return set()
+    urls = store.seeded_urls()
+    if urls is None:  # seeded before the list was kept: the shipped list then
+        from tui_reader.config import load_default_feeds
+
+        urls = {f.url for f in load_default_feeds()}
+    return urls
+
+
+def find_feeds(
+    feeds: list[FeedConfig], name_or_url: str, titles: Mapping[str, str] | None = None
+) -> list[FeedConfig]:
+    """Feeds matching a URL exactly, else a title or tag case-insensitively.
+
+    `titles` (URL -> the title the feed gives itself, as `feeds list` shows it) makes those
+    names work too, not only titles written in the config.
+    """
     exact = [f for f in feeds if f.url == name_or_url]
     if exact:
         return exact
     wanted = name_or_url.casefold()
+    titles = titles or {}
     return [
-        f for f in feeds if f.title.casefold() == wanted or wanted in (t.casefold() for t in f.tags)
+        f
+        for f in feeds
+        if wanted in (f.title.casefold(), titles.get(f.url, "").casefold())
+        or wanted in (t.casefold() for t in f.tags)
     ]
+
+
+def feed_titles(store: Store, feeds: Iterable[FeedConfig]) -> dict[str, str]:
+    """URL -> the title each feed gave itself at its last fetch (for `find_feeds`)."""
+    return {url: state.title for url, state in store.feed_states(f.url for f in feeds).items()}
 
 
 def keep_days(config: Config, feed: FeedConfig) -> int:
@@ -82,3 +116,30 @@ def apply_pending_state(store: Store, entries: Iterable[Entry] | None = None) ->
         store.set_starred(entry_id, True)
     store.set_user_value(PENDING_STATE, remaining)
     return len(read_ids | starred_ids)
+
+
+class AmbiguousId(LookupError):
+    """An id prefix that matches more than one entry."""
+
+
+def resolve_entry_id(store: Store, text: str) -> str | None:
+    """The entry `text` names: its full id, or the one id it is a prefix of; None if none.
+
+    Raises AmbiguousId, listing a few, when several ids start with it.
+    """
+    text = text.strip()
+    if not text:
+        return None
+    if store.has_entry(text):
+        return text
+    found = store.entry_ids(text)
+    if len(found) > 1:
+        shown = ", ".join(found[:4]) + (" …" if len(found) > 4 else "")
+        raise AmbiguousId(f"{text!r} starts {len(found)} entry ids ({shown}); type more of it")
+    return found[0] if found else None
+
+
+def unread_count(store: Store, feeds: Iterable[FeedConfig]) -> int:
+    """Unread entries of `feeds`, a story in several of them counted once."""
+    read = store.read_ids()
+    return sum(1 for row in store.all_rows(f.url for f in feeds) if row.id not in read)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -13,12 +15,14 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import sshd
 
 from tui_reader.demo.sample import FEEDS, build_store, make_config
 
 pytestmark = [pytest.mark.e2e, pytest.mark.skipif(not shutil.which("tmux"), reason="needs tmux")]
 
 PROGRAM = Path(sys.executable).parent / "tui-reader"
+OVER_SSH = "@over-ssh"  # a TERMINALS key: run the reader through `ssh -t` (not an env var)
 
 
 class Terminal:
@@ -81,11 +85,27 @@ TERMINALS = [
     pytest.param({"TERM": "xterm-256color"}, id="xterm-256color"),
     pytest.param({"TERM": "xterm"}, id="xterm-16-colours"),
     pytest.param({"TERM": "linux", "NO_COLOR": "1"}, id="linux-console-no-color"),
+    pytest.param(
+        {"TERM": "xterm-256color", OVER_SSH: "1"},
+        id="xterm-256color-over-ssh",
+        marks=pytest.mark.skipif(bool(sshd.skip_reason()), reason=sshd.skip_reason() or "-"),
+    ),
 ]
 
 
 @pytest.fixture(params=TERMINALS)
 def terminal(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple[Terminal, Path]]:
+    """The reader in tmux at 80x24; over `ssh -t` to a private sshd for the ssh variant."""
+    params = dict(request.param)
+    over_ssh = params.pop(OVER_SSH, "")
+    with contextlib.ExitStack() as stack:
+        ssh = stack.enter_context(sshd.ssh_server(tmp_path / "ssh")) if over_ssh else []
+        yield from _terminal(tmp_path, params, ssh)
+
+
+def _terminal(
+    tmp_path: Path, params: dict[str, str], ssh: list[str]
+) -> Iterator[tuple[Terminal, Path]]:
     assert PROGRAM.exists(), f"the console script is not installed at {PROGRAM}"
     build_store(make_config(tmp_path)).close()
     config_file = write_config(tmp_path)
@@ -97,14 +117,18 @@ def terminal(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple[T
         "TUI_READER_CONFIG": str(config_file),
         "XDG_CONFIG_HOME": str(tmp_path / "xdg"),
         "BROWSER": str(browser),
-        **request.param,
+        **params,
         "TZ": "UTC",
         "HOME": str(tmp_path),
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "LANG": "C.UTF-8",
     }
     command = "env -i " + " ".join(f"{k}={json.dumps(v)}" for k, v in env.items())
-    command += f" {PROGRAM}; sleep 5"
+    if ssh:  # the remote side: sshd's own SSH_CONNECTION and SSH_TTY, kept through env -i
+        remote = command + ' SSH_CONNECTION="$SSH_CONNECTION" SSH_TTY="$SSH_TTY" ' + str(PROGRAM)
+        command = shlex.join([*ssh, remote]) + "; sleep 5"
+    else:
+        command += f" {PROGRAM}; sleep 5"
     term = Terminal(f"tui-reader-e2e-{uuid.uuid4().hex[:8]}", "reader")
     term.tmux("new-session", "-d", "-x", "80", "-y", "24", "-s", "reader", command)
     try:
@@ -114,7 +138,7 @@ def terminal(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple[T
 
 
 def test_open_article_follow_link_star_and_find_it_under_starred(
-    terminal: tuple[Terminal, Path],
+    terminal: tuple[Terminal, Path], request: pytest.FixtureRequest
 ) -> None:
     term, opened = terminal
     term.wait_for(lambda s: "8 entries" in s, "the entries list")
@@ -130,10 +154,15 @@ def test_open_article_follow_link_star_and_find_it_under_starred(
     term.wait_for(lambda s: "full text from the page" not in s, "the article again")
 
     term.keys("2")
-    deadline = time.monotonic() + 10
-    while not opened.exists() and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert opened.read_text().split() == ["https://docs.example/kernel"]
+    if "over-ssh" in request.node.callspec.id:  # nothing is launched: shown and copied
+        copied = term.wait_for(lambda s: "https://docs.example/kernel" in s, "the copied link")
+        assert "copied" in copied.lower()
+        assert not opened.exists()
+    else:
+        deadline = time.monotonic() + 10
+        while not opened.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert opened.read_text().split() == ["https://docs.example/kernel"]
 
     term.keys("s")
     term.wait_for(lambda s: "Starred." in s, "the star confirmation")

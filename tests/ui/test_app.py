@@ -532,3 +532,34 @@ async def test_refresh_while_another_fetch_holds_the_lock_says_so(
             await settle(pilot)
         assert calls == [], "the reader does not fetch while another fetch runs"
         assert "another fetch is running" in str(app.query_one("#status").render())
+
+
+async def test_the_headless_key_table_matches_the_live_bindings(
+    config: Config, store: Store
+) -> None:
+    from textual.binding import Binding
+
+    from tui_reader.keys import SCOPES
+    from tui_reader.ui.screens.add_feed import AddFeedScreen, PickFeedScreen
+    from tui_reader.ui.screens.help import HelpScreen
+    from tui_reader.ui.screens.info import InfoScreen
+
+    app = make_app(config, store)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        scopes = (
+            (app, app.feed_list, app.entry_list, app.article_view),
+            (HelpScreen,),
+            (InfoScreen,),
+            (AddFeedScreen, PickFeedScreen),
+        )
+        live: list[dict[str, str]] = []
+        for owners in scopes:
+            table: dict[str, str] = {}
+            for owner in owners:
+                for binding in owner.BINDINGS:
+                    assert isinstance(binding, Binding)
+                    if binding.id:  # only bindings with an id can be remapped
+                        table[binding.id] = binding.key
+            live.append(table)
+        assert live == list(SCOPES)

@@ -3,12 +3,16 @@ styles with colour and without, repaired brand names, the credited original and 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 from helpers import ids, index_sample, info_text, search_for, settle, status
 from rich.cells import cell_len
+from rich.style import Style
+from textual.color import Color
 from textual.pilot import Pilot
+from textual.strip import Strip
 
 from tui_reader.config import Config
 from tui_reader.demo.sample import BASE, BYTE, FETCHED
@@ -254,3 +258,91 @@ async def test_search_finds_a_repaired_name_in_either_form(
             assert ids(app) == ["tr1"], query
             await pilot.press("escape")
             await settle(pilot)
+
+
+@pytest.mark.parametrize("no_color", [False, True], ids=["colour", "no-color"])
+async def test_title_headings_quotes_and_metadata_differ_by_style(
+    config: Config, store: Store, monkeypatch: pytest.MonkeyPatch, no_color: bool
+) -> None:
+    """What the screen gets, segment by segment: with NO_COLOR (colours filtered out) the
+    title is bold, headings bold and underlined, quotes italic behind a bar, metadata fainter
+    and the header ends in a rule."""
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app(config, store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.no_color is no_color
+        # what reaches the terminal: the screen's lines through the app's filters (NO_COLOR's)
+        strips = []
+        for strip in app.screen._compositor.render_strips():
+            segments = list(strip)
+            for line_filter in app._filters:
+                segments = line_filter.apply(segments, Color(0, 0, 0))
+            strips.append(Strip(segments))
+
+        def styles_of(text: str) -> list[Style]:
+            for strip in strips:
+                line = "".join(seg.text for seg in strip)
+                if text in line:
+                    return [s.style for s in strip if text[:4] in s.text and s.style is not None]
+            raise AssertionError(f"{text!r} not on screen")
+
+        title = styles_of("Linux 6.9 llega")
+        assert title and all(s.bold for s in title)
+        meta = styles_of("Ana Pérez")  # dim: Textual blends it to a fainter grey
+        body = styles_of("La nueva versión")
+        assert meta and not any(s.bold for s in meta)
+        assert {s.color for s in meta}.isdisjoint({s.color for s in body})
+        rule = styles_of("────")
+        assert rule and [i for i, x in enumerate(strips) if "────" in x.text] == [4]
+        heading = styles_of("Qué cambia")
+        assert heading and all(s.bold and s.underline for s in heading)
+        quote = styles_of("Es la mayor")
+        assert quote and all(s.italic and not s.bold for s in quote)  # not the bar's style
+        item = styles_of("Arranque")
+        assert item and item[0].color in {s.color for s in body}  # not the bullet's colour
+        assert any("▌" in "".join(seg.text for seg in strip) for strip in strips)
+        assert body and not any(s.bold or s.underline or s.italic or s.dim for s in body)
+        if no_color:  # greys only (Monochrome)
+            colours = {s.color for strip in strips for seg in strip if (s := seg.style) and s.color}
+            triplets = {c.triplet for c in colours if c.triplet}
+            assert triplets and all(t.red == t.green == t.blue for t in triplets)
+
+
+def test_inline_images_are_off_by_default_over_ssh_and_where_the_terminal_cannot(
+    config: Config,
+) -> None:
+    """No terminal that draws images can be driven here (tmux 3.3 has no sixel, no kitty):
+    what is tested is every way images stay off."""
+    from tui_reader.ui import images
+
+    assert "inline_images = false" in images.unavailable(config)
+    on = replace(config, reader=replace(config.reader, inline_images=True))
+    assert images.unavailable(on, {"SSH_CONNECTION": "1 2 3 4"}) == "over SSH images are not shown"
+    assert images.probe(on, {"SSH_TTY": "/dev/pts/1"}) == "over SSH images are not shown"
+    why = images.probe(on, {})  # pytest's stdout is no terminal: nothing to ask
+    assert why in (
+        "this terminal shows no images (no kitty graphics or sixel)",
+        "textual-image is not installed (pip install 'tui-reader[images]')",
+    )
+    assert images.unavailable(on, {}) == why
+
+
+async def test_with_images_on_but_no_support_an_image_number_opens_its_link(
+    config: Config, reading_store: Store, opened: object
+) -> None:
+    from tui_reader.ui import images
+
+    on = replace(config, reader=replace(config.reader, inline_images=True))
+    why = images.probe(on, {})
+    app = make_app(on, reading_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_first(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        assert len(app.screen_stack) == 1  # no image screen
+        assert status(app).startswith(why)
+    assert opened.urls == ["https://img.example/estado.png"]  # type: ignore[attr-defined]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import pytest
 from helpers import settle
 from textual.pilot import Pilot
 
@@ -92,3 +93,12 @@ def test_search_results_at_80x24(snap_compare: SnapCompare, config: Config, stor
     app = make_app(config, store)
     presses = ("slash", *"informatica", "enter")
     assert snap_compare(app, terminal_size=(80, 24), run_before=keys(*presses))
+
+
+def test_article_no_color_at_80x24(
+    snap_compare: SnapCompare, config: Config, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """NO_COLOR: greys only; bold title, bold underlined heading, italic quote, the rule."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app(config, store)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=keys("enter"))

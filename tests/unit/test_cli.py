@@ -251,3 +251,11 @@ def test_list_filters_by_language(
     assert main(["list", "--language", "pt"]) == 0
     out = capsys.readouterr().out
     assert "pt1" in out and "abc123" not in out
+
+
+def test_status_says_how_many_entries_a_feed_holds(
+    filled: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["status"]) == 0
+    line = capsys.readouterr().out.splitlines()[0]
+    assert "1 unread" in line and "1 held" in line and "Tecno" in line

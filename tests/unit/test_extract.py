@@ -342,17 +342,25 @@ def _page(inner: str, *, head: str = "", between: bool = False) -> str:
     )
 
 
-def test_a_declared_feed_language_spares_the_detection(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_declared_feed_language_spares_the_detection_unless_the_text_contradicts_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from tui_reader.extract import metadata as xp
 
     calls: list[str] = []
     real = xp.detect_language
     monkeypatch.setattr(xp, "detect_language", lambda text: calls.append(text) or real(text))
-    fragment = "<p>" + "The quick brown fox jumps over the lazy dog again and again. " * 60 + "</p>"
-    hinted = extract_article(fragment, "https://a.example/1", source="feed", language="es-ES")
-    assert hinted.language == "es" and calls == []
-    detected = extract_article(fragment, "https://a.example/1", source="feed")
-    assert detected.language == "en" and len(calls) == 1
+    fragment = "<p>" + "The fox jumps over the dog and the cat, and it is not the end. " * 60
+    hinted = extract_article(
+        fragment + "</p>", "https://a.example/1", source="feed", language="en-GB"
+    )
+    assert hinted.language == "en" and calls == []
+    wrong = extract_article(
+        fragment + "</p>", "https://a.example/1", source="feed", language="es-ES"
+    )
+    assert wrong.language == "en" and len(calls) == 1, "the text is plainly not Spanish"
+    detected = extract_article(fragment + "</p>", "https://a.example/1", source="feed")
+    assert detected.language == "en" and len(calls) == 2
 
 
 def test_language_detection_reads_a_bounded_sample(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -39,7 +39,7 @@ async def test_sends_an_honest_user_agent_and_accepts_gzip(feedserver: FeedServe
     result = await get(feedserver.url("/feed"))
     assert result.ok and result.content == FEED
     sent = feedserver.request_headers["/feed"][0]
-    assert sent["User-Agent"].startswith(f"tui-reader/{__version__} (+https://github.com/")
+    assert sent["User-Agent"] == f"tui-reader/{__version__}", "names no page that does not exist"
     assert "gzip" in sent["Accept-Encoding"]
 
 

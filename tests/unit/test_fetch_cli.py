@@ -111,7 +111,7 @@ def test_verbose_prints_the_summary_line(feedserver: FeedServer, tmp_path: Path)
     assert proc.returncode == 0
     *details, summary = proc.stderr.splitlines()
     assert re.fullmatch(
-        r"1 feeds ok, 0 failed, 0 not modified; 5 new entries, \d extracted", summary
+        r"1 feeds ok, 0 failed, 0 not modified; 6 new entries, \d extracted", summary
     )
     # -v also names what was left out of the feed (its item without a link, its repeated guid)
     assert details and all(" item skipped: " in line for line in details), proc.stderr

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from functools import cache
 
 import pytest
@@ -87,7 +89,7 @@ async def test_first_fetch_stores_the_feed_and_its_pages(
     summary = await update(make_config([feed]), store, executor=counting_executor)
     assert [r.outcome for r in summary.results] == ["ok"]
     result = summary.results[0]
-    assert result.new_entries == len(store.rows(feed.url)) == 5
+    assert result.new_entries == len(store.rows(feed.url)) == 6
     state = store.feed_state(feed.url)
     assert state is not None
     assert (state.title, state.site_url, state.etag) == (
@@ -97,8 +99,7 @@ async def test_first_fetch_stores_the_feed_and_its_pages(
     )
     assert state.status == "ok" and state.last_ok is not None
     titles = {row.title for row in store.rows(feed.url)}
-    assert "Una noticia muy antigua" not in titles, "older than keep_days: never added"
-    assert feedserver.requests["/2020/01/antigua/"] == 0
+    assert "Una noticia muy antigua" in titles, "older than keep_days, but never dropped on sight"
     first = entry_for(store, feedserver.url("/2024/05/procesador-nube/"))
     assert first is not None and first.author == "Lucía Fernández"
     assert first.feeds == (feed.url,) and first.site == "Bitácora Técnica"
@@ -155,7 +156,7 @@ async def test_no_fulltext_run_fetches_no_page(
 ) -> None:
     feed = serve_wordpress(feedserver)
     summary = await update(make_config([feed]), store, fulltext=False, executor=counting_executor)
-    assert summary.results[0].outcome == "ok" and summary.new_entries == 5
+    assert summary.results[0].outcome == "ok" and summary.new_entries == 6
     assert page_requests(feedserver) == 0
 
 
@@ -393,9 +394,12 @@ async def fetch_past_an_old_entry(
     old = Entry(id="viejo", url="https://x.example/viejo", title=title, feeds=(feed.url,),
                 published=datetime.now(UTC) - timedelta(days=30))  # fmt: skip
     store.add_entries(feed.url, [old], {})
+    store.set_read(["viejo"])
     with SearchIndex.for_data_dir(store.data_dir) as index:
         index.add_many([Document("viejo", old.title, "", (feed.url,), 0.0)])
-    await update(make_config([FeedConfig(url=feed.url, keep_days=7)]), store, executor=executor)
+    config = make_config([FeedConfig(url=feed.url, keep_days=7)])
+    config = replace(config, storage=replace(config.storage, keep_entries=3))
+    await update(config, store, executor=executor)
     return feed
 
 
@@ -406,8 +410,33 @@ async def test_retention_prunes_old_entries_at_the_end(
     counting_executor: CountingExecutor,
 ) -> None:
     feed = await fetch_past_an_old_entry(feedserver, store, make_config, counting_executor, "Viejo")
-    assert not store.has_entry("viejo")
-    assert len(store.rows(feed.url)) == 5
+    assert not store.has_entry("viejo"), "read, past the window and past the newest 3"
+    assert len(store.rows(feed.url)) == 5, "the newest 3 and the rest of the week"
+
+
+async def test_a_feed_whose_newest_item_is_months_old_keeps_its_newest_entries(
+    feedserver: FeedServer,
+    store: Store,
+    make_config: MakeConfig,
+    counting_executor: CountingExecutor,
+) -> None:
+    months_ago = format_datetime(datetime.now(UTC) - timedelta(days=120), usegmt=True)
+    feedserver.feed("/feed/", "wordpress_es.rss", subs={"recent": months_ago, "future": months_ago})
+    feed = FeedConfig(url=feedserver.url("/feed/"), title="Bitácora")
+    config = make_config([feed])  # keep_days 60: every dated item is older
+    summary = await update(config, store, executor=counting_executor)
+    ids = [row.id for row in store.rows(feed.url)]
+    assert summary.results[0].new_entries == len(ids) == 6, "nothing dropped on first sight"
+    # Later, with a window of 2: read, unstarred entries past it go; unread and starred stay.
+    store.set_read(ids[:-1])
+    store.set_starred(ids[-2], True)
+    await update(
+        replace(config, storage=replace(config.storage, keep_entries=2)),
+        store,
+        executor=counting_executor,
+        force=True,
+    )
+    assert [row.id for row in store.rows(feed.url)] == [*ids[:2], ids[-2], ids[-1]]
 
 
 async def test_pruned_entries_leave_the_search_index(

@@ -93,18 +93,31 @@ def test_user_state_survives_retention_and_cache_clear(store: Store) -> None:
     store.add_entries(
         feed, [make_entry(1, days_old=100), make_entry(2, days_old=100), make_entry(3)], {}
     )
-    store.set_read(["id00001", "id00003"])
+    store.set_read(["id00001", "id00002", "id00003"])
     store.set_starred("id00002", True)
     store.put_raw("id00003", "<html></html>", "page")
-    removed = store.prune({feed: 30}, now=NOW)
+    removed = store.prune({feed: 30}, now=NOW, keep_entries=1)
     store.clear_page_cache()
-    assert removed == ["id00001"], "the old unstarred entry goes; the old starred one stays"
+    assert removed == ["id00001"], "the old read unstarred entry goes; the old starred one stays"
     assert store.entry("id00001") is None
     assert store.entry("id00002") is not None
     assert {r.id for r in store.rows(feed)} == {"id00002", "id00003"}
-    assert store.read_ids() == {"id00001", "id00003"}
+    assert store.read_ids() == {"id00001", "id00002", "id00003"}
     assert store.starred_ids() == {"id00002"}
     assert store.raw("id00003") is None
+
+
+def test_retention_keeps_the_newest_entries_and_the_unread_whatever_their_age(
+    store: Store,
+) -> None:
+    feed = "https://a.example/feed"
+    old = [make_entry(i, days_old=200) for i in range(6)]  # newest first: id00000 .. id00005
+    store.add_entries(feed, old, {})
+    store.set_read([e.id for e in old if e.id != "id00004"])
+    assert store.prune({feed: 30}, now=NOW, keep_entries=50) == [], "fewer than 50: all stay"
+    removed = store.prune({feed: 30}, now=NOW, keep_entries=3)
+    assert removed == ["id00003", "id00005"], "past the newest 3, old and read"
+    assert [r.id for r in store.rows(feed)] == ["id00000", "id00001", "id00002", "id00004"]
 
 
 def test_generation_moves_on_every_write(store: Store) -> None:

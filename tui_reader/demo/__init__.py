@@ -81,7 +81,14 @@ def run_demo(config: Config, ui: bool = True) -> int:
     """`tui-reader demo`: serve the demo sites, fetch them into a temporary store, open the reader."""
     from tui_reader.demo.server import DemoServer
     from tui_reader.services import store_for
+    from tui_reader.terminal import degrade_for_dumb_terminal, terminal_problem
 
+    problem = terminal_problem(sys.stdin, sys.stdout) if ui else ""
+    if problem:
+        print(f"tui-reader demo: {problem} (or use --no-ui)", file=sys.stderr)
+        return 2
+    if ui:
+        degrade_for_dumb_terminal()
     with (
         tempfile.TemporaryDirectory(prefix="tui-reader-demo-") as tmp,
         DemoServer() as server,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from tui_reader.extract.clean import strip_controls
+from tui_reader.extract.images import IMAGE_TAGS, image_block, images_within
 from tui_reader.extract.textbuilder import (
     ATTRIBUTION,
     RawBlock,
@@ -32,6 +33,7 @@ class BlockWalker:
         self.blocks: list[RawBlock] = []
         self.max_blocks = max_blocks
         self._pending: TextBuilder | None = None  # loose inline content between blocks
+        self._pending_images: list[RawBlock] = []  # images inside that content, after it
 
     # -- helpers
     def _emit(self, kind: BlockKind, tb: TextBuilder, level: int = 0) -> None:
@@ -49,6 +51,13 @@ class BlockWalker:
         if self._pending is not None:
             self._emit("paragraph", self._pending)
             self._pending = None
+        if self._pending_images:
+            self._add_images(self._pending_images)
+            self._pending_images = []
+
+    def _add_images(self, images: list[RawBlock]) -> None:
+        room = self.max_blocks - len(self.blocks)
+        self.blocks.extend(images[: max(0, room)])
 
     # -- walking
     def walk(self, container: Any) -> list[RawBlock]:
@@ -73,6 +82,12 @@ class BlockWalker:
 
     def _block(self, el: Any) -> None:
         role = role_of(el)
+        if tag_of(el) in IMAGE_TAGS:
+            self._flush()
+            image = image_block(el)
+            if image is not None:
+                self._add_images([image])
+            return
         if role == "skip":
             return
         if role in ("inline", "a", "br", "cell"):
@@ -84,6 +99,7 @@ class BlockWalker:
                 inline_link(el, tb)
             else:
                 inline(el, tb)
+            self._pending_images.extend(images_within(el))
             return
         self._flush()
         if role == "box":
@@ -93,6 +109,7 @@ class BlockWalker:
             tb = TextBuilder()
             inline(el, tb)
             self._emit("paragraph", tb)
+            self._add_images(images_within(el))
         elif role == "h":
             tb = TextBuilder()
             inline(el, tb)

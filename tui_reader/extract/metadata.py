@@ -79,6 +79,17 @@ def detect_language(text: str) -> str:
         return ""
 
 
+def checked_language(declared: str, text: str) -> str:
+    """`declared` unless the text plainly contradicts it (then detected); detected if none."""
+    from tui_reader.language import contradicts
+
+    if not declared:
+        return detect_language(text)
+    if contradicts(text, declared):
+        return detect_language(text) or declared
+    return declared
+
+
 def _parse_dt(value: str) -> datetime | None:
     value = value.strip()
     if not value:

@@ -203,7 +203,7 @@ def run(
     language: str = "",
 ) -> Article:
     """`language`: the feed's or item's declared language, taken when the page states none
-    (no detection, and no detection model loaded in the worker)."""
+    and the text does not plainly contradict it (no detection model loaded in the worker)."""
     trace = trace if trace is not None else Trace()
     url = clean_href(url or "")
     text = decode(data)
@@ -251,7 +251,7 @@ def run(
         author=meta.author,
         published=metadata.published(root, meta.day) if is_page else None,
         site_name=meta.site_name,
-        language=declared or metadata.lang_code(language) or metadata.detect_language(body_text),
+        language=metadata.checked_language(declared or metadata.lang_code(language), body_text),
         blocks=blocks,
         links=links,
         source=source,

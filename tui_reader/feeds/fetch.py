@@ -36,8 +36,8 @@ __all__ = [
     "status_error",
 ]
 
-PROJECT_URL = "https://github.com/tui-reader/tui-reader"
-USER_AGENT = f"tui-reader/{__version__} (+{PROJECT_URL})"
+# No contact URL: the project has no public page to name (set fetch.user_agent to add one).
+USER_AGENT = f"tui-reader/{__version__}"
 MAX_REDIRECTS = 10
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 PERMANENT_CODES = frozenset({301, 308})

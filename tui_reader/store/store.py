@@ -32,11 +32,15 @@ from tui_reader.store.caches import MAIN_SETTINGS, PAGE_IN_DB_BYTES, open_cache
 from tui_reader.store.codec import from_data, to_data
 from tui_reader.store.errors import storage_errors as _storage_errors
 from tui_reader.store.lock import fetch_lock
+from tui_reader.store.merge import Merged, merged_entry, replaces_unseen
 from tui_reader.store.readonly import Places, ReadOnly, read_only_message
 
 if TYPE_CHECKING:
     from tui_reader.search import SearchIndex
 
+
+# A feed keeps at least this many of its newest entries, however old (FreshRSS keeps 50).
+DEFAULT_KEEP_ENTRIES = 50
 
 _MISSING = object()
 
@@ -167,7 +171,22 @@ class Store:
             ]
             self._user.set("subscriptions", merged)
             self._user.set("seeded", True)
+            self._user.set("seeded_urls", [s["url"] for s in subs if s["url"] not in existing])
         return True
+
+    def seeded_urls(self) -> set[str] | None:
+        """The subscriptions that came from the default list and are still only that (None for
+        a store seeded before the list was kept)."""
+        urls = self._user.get("seeded_urls")
+        return None if urls is None else set(urls)
+
+    def adopt_seeded(self, url: str, default_urls: Iterable[str] = ()) -> None:
+        """The user subscribed to `url` themselves: it is no longer a default to hide."""
+        with _storage_errors(self.root), self._user.transact():
+            urls = self._user.get("seeded_urls")
+            if urls is None:
+                urls = list(default_urls)
+            self._user.set("seeded_urls", [u for u in urls if u != url])
 
     # -- entries and articles ---------------------------------------------------------------
 
@@ -192,40 +211,66 @@ class Store:
             yield
 
     def add_entries(self, feed: str, entries: Iterable[Entry], articles: dict[str, Article]) -> int:
-        """Store a feed's entries and their articles in one transaction; return how many are new.
+        """Store a feed's entries and their articles in one transaction; return how many are new."""
+        return self.merge_entries(feed, entries, articles).new
+
+    def merge_entries(
+        self, feed: str, entries: Iterable[Entry], articles: dict[str, Article]
+    ) -> Merged:
+        """Store a feed's entries and their articles in one transaction, merged with stored ones.
 
         An entry already stored (the same story from another feed) gains `feed` in its feeds and
-        the new aggregator links in `via`; its article is kept unless one is given.
+        the new aggregator links in `via`. The story's own site decides, whichever feed came
+        first: an `own` entry's title, date, author and labels replace an aggregator's (its date
+        only if not later than the first storing: an undated item dated "now" must not jump),
+        and an aggregator's article never replaces one from the own site, nor a summary a whole
+        article. The other feeds' index rows follow a changed title or date.
         """
-        new = 0
+        merged = Merged()
         with _storage_errors(self.root), self._main.transact():
             rows = {row[0]: row for row in self._main.get(_rows_key(feed), [])}
             for entry in entries:
                 old_data = self._main.get(("entry", entry.id))
+                article = articles.get(entry.id)
                 if old_data is not None:
                     old = Entry.from_dict(old_data)
-                    merged = Entry.from_dict(
-                        old_data
-                        | {
-                            "feeds": list(dict.fromkeys(old.feeds + entry.feeds)),
-                            "via": list(dict.fromkeys(old.via + entry.via)),
-                            "has_article": old.has_article or entry.has_article,
-                        }
-                    )
-                    if merged != old:
-                        self._main.set(("entry", entry.id), merged.to_dict())
-                    stored = merged
+                    stored = merged_entry(old, entry)
+                    if stored != old:
+                        self._main.set(("entry", entry.id), stored.to_dict())
+                    if (stored.title, stored.published) != (old.title, old.published):
+                        self._update_rows(stored, skip=feed)
+                    if article is not None and not self._replaces(old, entry, article):
+                        merged.rejected.add(entry.id)
+                        article = None
                 else:
                     self._main.set(("entry", entry.id), entry.to_dict())
                     stored = entry
-                    new += 1
-                article = articles.get(entry.id)
+                    merged.new += 1
                 if article is not None:
                     self._main.set(("article", entry.id), article.to_dict())
                 rows[entry.id] = EntryRow.of(stored, feed).as_tuple()
+                merged.entries[entry.id] = stored
             self._main.set(_rows_key(feed), sorted(rows.values(), key=lambda r: r[1], reverse=True))
             self._bump()
-        return new
+        return merged
+
+    def _replaces(self, old: Entry, new: Entry, article: Article) -> bool:
+        """Whether `article` (of `new`) replaces what is stored for the story `old`."""
+        if replaces_unseen(old, new, article):
+            return True
+        data = self._main.get(("article", old.id))
+        return data is None or data.get("source") == "summary"
+
+    def _update_rows(self, entry: Entry, skip: str) -> None:
+        for other in entry.feeds:
+            if other == skip:
+                continue
+            rows = self._main.get(_rows_key(other), [])
+            if any(row[0] == entry.id for row in rows):
+                rows = [
+                    EntryRow.of(entry, other).as_tuple() if r[0] == entry.id else r for r in rows
+                ]
+                self._main.set(_rows_key(other), sorted(rows, key=lambda r: r[1], reverse=True))
 
     def rows(self, feed: str) -> list[EntryRow]:
         """A feed's entries, newest first, without loading a single entry or article."""
@@ -239,6 +284,14 @@ class Store:
                 if row[0] not in seen:
                     seen[row[0]] = EntryRow(*row)
         return sorted(seen.values(), key=lambda r: r.published, reverse=True)
+
+    def entry_ids(self, prefix: str = "") -> list[str]:
+        """Ids of the stored entries starting with `prefix` (a scan of the keys, no values)."""
+        return sorted(
+            key[1]
+            for key in self._main.iterkeys()
+            if isinstance(key, tuple) and key[0] == "entry" and key[1].startswith(prefix)
+        )
 
     def iter_entries(self) -> Iterator[Entry]:
         for key in self._main.iterkeys():
@@ -363,40 +416,51 @@ class Store:
 
     # -- retention and repair ---------------------------------------------------------------
 
-    def prune(self, feed_keep_days: dict[str, int], now: datetime | None = None) -> list[str]:
-        """Drop entries older than their feed's keep_days, unless starred; return their ids.
+    def prune(
+        self,
+        feed_keep_days: dict[str, int],
+        now: datetime | None = None,
+        *,
+        keep_entries: int = DEFAULT_KEEP_ENTRIES,
+    ) -> list[str]:
+        """Forget what the user no longer needs; return the ids of the entries dropped.
 
-        Read and starred flags are user state and stay, so a story still in a feed that comes
-        back after pruning is not shown as unread again.
+        A feed keeps its newest `keep_entries` entries whatever their age (a quiet blog's last
+        posts stay) and every unread or starred one; only read, unstarred entries older than the
+        feed's keep_days, past its newest `keep_entries`, go. Read and starred flags are user
+        state and stay, so a story still in a feed that comes back after pruning is not shown as
+        unread again.
         """
         now = now or utcnow()
         starred = self.starred_ids()
+        read = self.read_ids()
         removed: list[str] = []
         for feed, days in feed_keep_days.items():
             cutoff = (now - timedelta(days=days)).timestamp()
             with _storage_errors(self.root), self._main.transact():
                 rows = self._main.get(_rows_key(feed), [])
-                keep = [r for r in rows if r[1] >= cutoff or r[0] in starred]
-                if len(keep) == len(rows):
+                drop = {
+                    r[0]
+                    for r in rows[keep_entries:]
+                    if r[1] < cutoff and r[0] in read and r[0] not in starred
+                }
+                if not drop:
                     continue
-                self._main.set(_rows_key(feed), keep)
-                for row in rows:
-                    if row[1] >= cutoff or row[0] in starred:
-                        continue
-                    data = self._main.get(("entry", row[0]))
+                self._main.set(_rows_key(feed), [r for r in rows if r[0] not in drop])
+                for eid in drop:
+                    data = self._main.get(("entry", eid))
                     others = [f for f in (data or {}).get("feeds", []) if f != feed]
                     if data is not None and any(
-                        any(r[0] == row[0] for r in self._main.get(_rows_key(f), []))
-                        for f in others
+                        any(r[0] == eid for r in self._main.get(_rows_key(f), [])) for f in others
                     ):
-                        self._main.set(("entry", row[0]), data | {"feeds": others})
+                        self._main.set(("entry", eid), data | {"feeds": others})
                         continue
-                    self._main.delete(("entry", row[0]))
-                    self._main.delete(("article", row[0]))
-                    self._pages.delete(row[0])
-                    removed.append(row[0])
+                    self._main.delete(("entry", eid))
+                    self._main.delete(("article", eid))
+                    self._pages.delete(eid)
+                    removed.append(eid)
                 self._bump()
-        return removed
+        return sorted(removed)
 
     def drop_feed(self, feed: str) -> None:
         """Forget a feed's index and state; entries shared with other feeds stay there."""

@@ -13,6 +13,17 @@ def run_reader(config: Config) -> int:
     """Open the store and run the reader until the user quits; the exit code for the CLI."""
     from tui_reader.services import store_for
     from tui_reader.store import StoreError
+    from tui_reader.terminal import degrade_for_dumb_terminal, terminal_problem
+
+    problem = terminal_problem(sys.stdin, sys.stdout)
+    if problem:
+        print(f"tui-reader: {problem}", file=sys.stderr)
+        return 2
+    degrade_for_dumb_terminal()  # before Textual is imported
+    if config.reader.inline_images:
+        from tui_reader.ui.images import probe
+
+        probe(config)  # asks the terminal, so before Textual owns it
     from tui_reader.ui.app import make_app
 
     try:

@@ -216,6 +216,9 @@ class ReaderApp(
         self.entry_list.cursor = 0
         self.show_rows()
         self.save_position()
+        state = self.states.get(key)
+        if state is not None and state.status in ("error", "gone") and state.error:
+            self.status(f"{self.feed_name(key)}: last fetch failed: {state.error}")
 
     @on(FeedHighlighted)
     def feed_highlighted(self, message: FeedHighlighted) -> None:

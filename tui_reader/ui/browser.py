@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import webbrowser
 from collections.abc import Mapping
@@ -30,6 +31,38 @@ def browser_available(environ: Mapping[str, str] | None = None) -> bool:
     if sys.platform in ("darwin", "win32"):
         return True
     return bool(env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"))
+
+
+def no_browser_reason(environ: Mapping[str, str] | None = None) -> str:
+    """Why `browser_available` said no, for the status line."""
+    env = os.environ if environ is None else environ
+    if over_ssh(env):
+        return "over SSH, no browser is opened"
+    return "no browser found (set $BROWSER, or run under a desktop session)"
+
+
+def clipboard_problem(environ: Mapping[str, str] | None = None) -> str:
+    """Why an OSC 52 copy would not reach the clipboard, or "" (as far as can be told).
+
+    Inside tmux an application's OSC 52 is dropped unless `set-clipboard` is `on` (its default,
+    `external`, lets only tmux itself set the clipboard). Runs tmux: call it from a thread.
+    """
+    env = os.environ if environ is None else environ
+    if not env.get("TMUX"):
+        return ""
+    try:
+        done = subprocess.run(
+            ["tmux", "show-options", "-gv", "set-clipboard"],
+            capture_output=True,
+            text=True,
+            timeout=3,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    if done.returncode != 0 or done.stdout.strip() == "on":
+        return ""
+    return "tmux drops the copy (OSC 52): add `set -g set-clipboard on` to ~/.tmux.conf"
 
 
 def launch(url: str) -> bool:

@@ -128,6 +128,8 @@ class EntriesMixin(ReaderBase):
 
     def _move_to_unread(self, step: int) -> None:
         index = self._find_unread(step)
+        if index is None and self._next_feed_with_unread(step):
+            index = self._find_unread_from_end(step)
         if index is None:
             self.status("No more unread entries.")
             return
@@ -136,6 +138,29 @@ class EntriesMixin(ReaderBase):
             entry_id = self.entry_list.current_id
             if entry_id is not None:
                 self.open_entry(entry_id)
+
+    def _next_feed_with_unread(self, step: int) -> bool:
+        """Like newsboat: past a feed's last unread entry, go on to the next feed with unread
+        entries (the feeds pane's order). Only from one feed, not from All or a search."""
+        items = self.feed_list.items
+        keys = [item.key for item in items]
+        if self.search_rows is not None or self.feed_key not in keys:
+            return False
+        here = keys.index(self.feed_key)
+        order = items[here + 1 :] if step > 0 else items[:here][::-1]
+        target = next((i for i in order if i.kind == "feed" and i.unread), None)
+        if target is None or items[here].kind != "feed":
+            return False
+        pane = self.pane
+        self.go_to_feed(target.key)
+        self.set_pane(pane if pane == "article" else "entries")
+        self.status(f"Next feed with unread entries: {target.label}")
+        return True
+
+    def _find_unread_from_end(self, step: int) -> int | None:
+        rows = self.entry_list.rows
+        indexes = range(len(rows)) if step > 0 else range(len(rows) - 1, -1, -1)
+        return next((i for i in indexes if rows[i][0] not in self.read), None)
 
     def action_next_unread(self) -> None:
         self._move_to_unread(1)

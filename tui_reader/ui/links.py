@@ -42,11 +42,19 @@ class LinksMixin(ReaderBase):
         self.with_entry(lambda entry: self.open_url(entry.url))
 
     def action_copy_url(self) -> None:
-        def copy(entry: Entry) -> None:
-            self.copy_to_clipboard(entry.url)
-            self.status(f"Copied {entry.url}")
+        self.with_entry(lambda entry: self.copy_url(entry.url))
 
-        self.with_entry(copy)
+    def copy_url(self, url: str, why: str = "") -> None:
+        """Copy with OSC 52 and say so, or say why it did not reach the clipboard."""
+        self.copy_to_clipboard(url)
+        self._say_copied(url, why)
+
+    @work(thread=True, group="clipboard")
+    def _say_copied(self, url: str, why: str) -> None:
+        problem = browser.clipboard_problem()  # asks tmux: not on the event loop
+        prefix = f"{why}: " if why else ""
+        text = f"{prefix}{url} (not copied: {problem})" if problem else f"{prefix}copied {url}"
+        self.call_from_thread(self.status, text[:1].upper() + text[1:])
 
     def article_shown(self) -> bool:
         """Whether an article is on screen, so its link numbers mean something."""
@@ -90,9 +98,25 @@ class LinksMixin(ReaderBase):
             self.status(f"Not a link number: {value}")
 
     def open_link(self, number: int) -> None:
-        url = article_links(self.article_view.article).get(number)
+        article = self.article_view.article
+        url = article_links(article).get(number)
         if url is None:
             self.status(f"No link {number} in this article.")
+            return
+        blocks = article.blocks if article else ()
+        image = next(
+            (b for b in blocks if b.kind == "image" and any(r.number == number for r in b.links)),
+            None,
+        )
+        if image is not None and self.config.reader.inline_images:
+            from tui_reader.ui.images import ImageScreen, unavailable
+
+            why = unavailable(self.config)
+            if not why:
+                self.push_screen(ImageScreen(url, image.text))
+                return
+            self.open_url(url)
+            self.status(f"{why}; image {number} opened as a link: {url}")
             return
         self.open_url(url)
 
@@ -106,14 +130,12 @@ class LinksMixin(ReaderBase):
             self.status(f"Opening {url}")
             self._launch(url)
         else:
-            self.copy_to_clipboard(url)
-            self.status(f"{url} (copied)")
+            self.copy_url(url, browser.no_browser_reason())
             self.post_message(LinkOpened(url, launched=False))
 
     @work(thread=True, group="browser")
     def _launch(self, url: str) -> None:
         launched = browser.launch(url)
         if not launched:
-            self.call_from_thread(self.copy_to_clipboard, url)
-            self.call_from_thread(self.status, f"No browser: {url} (copied)")
+            self.call_from_thread(self.copy_url, url, "the browser could not be started")
         self.post_message(LinkOpened(url, launched=launched))

@@ -185,6 +185,17 @@ class LoadingMixin(ReaderBase):
             return merge_rows(self.rows_by_feed.get(f.url, []) for f in self.feeds_for_key(key))
         return self.rows_by_feed.get(key, [])
 
+    def empty_message(self) -> str:
+        """What an empty list says: why it is empty, and what to do about it."""
+        if not self.loaded:
+            return "Loading…"
+        if not self.all_rows and self.search_rows is None:
+            return "Nothing fetched yet: press R to fetch every feed (or run `tui-reader fetch`)."
+        state = self.states.get(self.feed_key)
+        if state is not None and state.status in ("error", "gone") and state.error:
+            return f"Its last fetch failed: {state.error}. Press r to try again."
+        return "No entries here."
+
     def show_rows(self, keep_id: str | None = None) -> None:
         """Put the current feed's rows (or the search results) in the entries list, filtered by
         language and unread; the cursor stays on keep_id."""
@@ -193,9 +204,7 @@ class LoadingMixin(ReaderBase):
             languages, wanted = self.languages, self.language
             rows = [r for r in rows if languages.get(r[0]) == wanted]
         waiting = self.language and self.languages_pending()
-        self.entry_list.empty_message = (
-            "Reading languages…" if waiting else ("No entries here." if self.loaded else "Loading…")
-        )
+        self.entry_list.empty_message = "Reading languages…" if waiting else self.empty_message()
         if self.unread_only:
             rows = [r for r in rows if r[0] not in self.read or r[0] == keep_id]
         # a list that mixes feeds (All, a tag, Starred, a search) says which site each row is from

@@ -115,7 +115,14 @@ class RefreshMixin(ReaderBase):
         if message.summary is None:
             self.status(message.error)
         elif message.sync:
-            self.status(f"{message.sync} · {message.summary.line()}")
+            self.status(
+                f"{message.sync} · {message.summary.line()}{self.failure_reasons(message.summary)}"
+            )
         else:
-            self.status(message.summary.line())
+            self.status(message.summary.line() + self.failure_reasons(message.summary))
         self.load_store()
+
+    def failure_reasons(self, summary: FetchSummary) -> str:
+        """ " · Xataka: host name not found" for each feed that failed (why, not only how many)."""
+        failed = [r for r in summary.results if r.outcome in ("failed", "gone")]
+        return "".join(f" · {self.feed_name(r.feed)}: {r.error or r.outcome}" for r in failed)

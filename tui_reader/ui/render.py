@@ -101,11 +101,13 @@ def _mark_repairs(out: Text, block: Block, marks: Sequence[Repair]) -> None:
 
 
 def _prefixed(lines: Iterable[Text], first: Text, rest: Text) -> list[Text]:
+    """Each line after a prefix; the line keeps its own style (not the prefix's)."""
     result = []
     for i, line in enumerate(lines):
-        prefix = (first if i == 0 else rest).copy()
-        prefix.append_text(line)
-        result.append(prefix)
+        out = Text()
+        out.append_text(first if i == 0 else rest)
+        out.append_text(line)
+        result.append(out)
     return result
 
 
