@@ -53,11 +53,6 @@ def run(*args):
     return code, out.getvalue(), err.getvalue()
 
 import os
-while not os.path.exists(stop_file):
-    code, found, err = run("search", "Historia", "--json", "--limit", "20")
-    searches += 1
-    if code not in (0, 1) or err:  # 1: nothing found yet
-        problems.append(f"search: {code} {err!r}")
     code, out, err = run("list", "--json")
     lists += 1
     if code != 0 or err:
@@ -123,6 +118,7 @@ def test_second_fetch_exits_75_and_readers_never_see_locks_or_half_articles(
         )
         for i in range(READERS)
     ]
+<<<<<<< HEAD
     fetch = cli_popen(config, "fetch")
     time.sleep(1.0)
     assert fetch.poll() is None, "the fetch should still be running"
@@ -134,12 +130,33 @@ def test_second_fetch_exits_75_and_readers_never_see_locks_or_half_articles(
     _, err = fetch.communicate(timeout=600)
     assert fetch.returncode == 0, err
     stop.write_text("")
+=======
+>>>>>>> main
     reports = []
-    for i, reader in enumerate(readers):
-        _, reader_err = reader.communicate(timeout=60)
-        assert reader.returncode == 0, reader_err.decode()
-        assert b"locked" not in reader_err, reader_err
-        reports.append(json.loads((tmp_path / f"r{i}.json").read_text()))
+    fetch = cli_popen(config, "fetch")
+    try:
+        time.sleep(1.0)
+        assert fetch.poll() is None, "the fetch should still be running"
+        second = cli(config, "fetch", timeout=600)
+        # 75 and not 0: had it waited for the lock, it would have taken it and fetched.
+        assert second.returncode == 75, second.stderr
+        line = second.stderr.decode().strip()
+        assert "another fetch holds" in line and len(line.splitlines()) == 1
+        _, err = fetch.communicate(timeout=600)
+        assert fetch.returncode == 0, err
+        stop.write_text("")
+        for i, reader in enumerate(readers):
+            _, reader_err = reader.communicate(timeout=60)
+            assert reader.returncode == 0, reader_err.decode()
+            assert b"locked" not in reader_err, reader_err
+            reports.append(json.loads((tmp_path / f"r{i}.json").read_text()))
+    finally:
+        # A failed assertion must not leave ten readers looping for ever.
+        stop.write_text("")
+        for process in [fetch, *readers]:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
     problems = [p for r in reports for p in r["problems"]]
     commands = sum(r["shows"] + r["lists"] + r["searches"] for r in reports)
     print(f"{READERS} readers, {commands} commands during the fetch, {len(problems)} errors")

@@ -163,9 +163,15 @@ def test_the_fast_path_is_checked_for_little_text_links_and_navigation() -> None
     assert "navigation" in thin_reason(nav * 2)
 
 
-def test_a_thin_fast_path_is_noted_in_the_trace() -> None:
-    from tui_reader.extract.pipeline import Trace
+def test_the_full_path_runs_only_when_the_page_has_more_paragraph_text() -> None:
+    from lxml import html as lxml_html
 
-    trace = Trace()
-    extract_article(_page(f"<p>{PROSE}</p>"), URL, trace=trace)
-    assert any(n.startswith("fast path: only") for n in trace.notes)
+    from tui_reader.extract.convert import RawBlock
+    from tui_reader.extract.fallback import worth_the_full_path
+
+    two = [RawBlock("paragraph", PROSE), RawBlock("paragraph", "Suscríbete al boletín.")]
+    long_page = lxml_html.fromstring(_page("".join(f"<p>{PROSE} {k}</p>" for k in range(20))))
+    short_page = lxml_html.fromstring(_page(f"<p>{PROSE}</p><p>Suscríbete al boletín.</p>"))
+    assert "characters of prose" in worth_the_full_path(two, long_page)
+    assert worth_the_full_path(two, short_page) == ""  # a short page is short
+    assert worth_the_full_path([], short_page) == "nothing found"
