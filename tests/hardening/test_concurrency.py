@@ -118,20 +118,6 @@ def test_second_fetch_exits_75_and_readers_never_see_locks_or_half_articles(
         )
         for i in range(READERS)
     ]
-<<<<<<< HEAD
-    fetch = cli_popen(config, "fetch")
-    time.sleep(1.0)
-    assert fetch.poll() is None, "the fetch should still be running"
-    second = cli(config, "fetch", timeout=600)
-    assert fetch.poll() is None, "the second fetch returned only once the first had ended"
-    assert second.returncode == 75, second.stderr
-    line = second.stderr.decode().strip()
-    assert "another fetch holds" in line and len(line.splitlines()) == 1
-    _, err = fetch.communicate(timeout=600)
-    assert fetch.returncode == 0, err
-    stop.write_text("")
-=======
->>>>>>> main
     reports = []
     fetch = cli_popen(config, "fetch")
     try:
