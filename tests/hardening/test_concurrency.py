@@ -53,6 +53,13 @@ def run(*args):
     return code, out.getvalue(), err.getvalue()
 
 import os
+parent = os.getppid()
+# Also stop when the test is gone (killed): a reader never outlives its test.
+while not os.path.exists(stop_file) and os.getppid() == parent:
+    code, found, err = run("search", "Historia", "--json", "--limit", "20")
+    searches += 1
+    if code not in (0, 1) or err:  # 1: nothing found yet
+        problems.append(f"search: {code} {err!r}")
     code, out, err = run("list", "--json")
     lists += 1
     if code != 0 or err:
@@ -132,7 +139,7 @@ def test_second_fetch_exits_75_and_readers_never_see_locks_or_half_articles(
         assert fetch.returncode == 0, err
         stop.write_text("")
         for i, reader in enumerate(readers):
-            _, reader_err = reader.communicate(timeout=60)
+            _, reader_err = reader.communicate(timeout=300)
             assert reader.returncode == 0, reader_err.decode()
             assert b"locked" not in reader_err, reader_err
             reports.append(json.loads((tmp_path / f"r{i}.json").read_text()))
