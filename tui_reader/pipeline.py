@@ -39,8 +39,10 @@ from tui_reader.feeds.links import (
 )
 from tui_reader.feeds.parse import FeedParseError, ParsedFeed, ParsedItem, parse_feed
 from tui_reader.filters import Killfile
-from tui_reader.language import contradicts
+from tui_reader.indexing import forget_in_search
+from tui_reader.language import contradicts, primary_code
 from tui_reader.models import Article, Entry, FeedResult, FeedState, FetchSummary, utcnow
+from tui_reader.ports import Retriever, RunStore
 from tui_reader.sanitize import clean_line
 from tui_reader.search import Document, SearchIndexError
 from tui_reader.services import (
@@ -191,7 +193,7 @@ def _language(declared: str, item: ParsedItem, article: Article | None) -> str:
     text in the worker), else the declaration, unless the title and summary contradict it."""
     if article is not None and article.language:
         return article.language
-    primary = declared.strip().lower().replace("_", "-").split("-", 1)[0]
+    primary = primary_code(declared)
     return contradicts(f"{item.title}\n{item.summary}", primary) or primary
 
 
@@ -227,8 +229,8 @@ class _Page:
 @dataclass
 class _Run:
     config: Config
-    store: Store
-    fetcher: Fetcher
+    store: RunStore
+    fetcher: Retriever
     fulltext: bool
     executor: Executor | None
     now: datetime = field(default_factory=utcnow)
@@ -901,6 +903,7 @@ async def update(
     executor: Executor | None = None,
     force: bool = False,
     supplied: Mapping[str, ParsedFeed] | None = None,
+    retriever: Retriever | None = None,
 ) -> FetchSummary:
     """Fetch every feed (or `feeds`) once, store new entries and articles, apply retention.
 
@@ -910,17 +913,20 @@ async def update(
     The process pool is started only when something needs parsing, so a run where every feed
     answers 304 costs no processes. `executor` lets the caller share one pool (or a thread pool
     in tests); it is not shut down here. `supplied`: feeds already parsed by URL (a sync
-    server's copy), stored without being fetched.
+    server's copy), stored without being fetched. `retriever`: what fetches feeds and pages
+    (the caller's to close), else a `Fetcher` on `config.fetch` made for this run.
     """
     if feeds is None:
         feeds = effective_feeds(config, store)
     run: _Run | None = None
     try:
-        async with Fetcher(config.fetch) as fetcher:
+        async with contextlib.AsyncExitStack() as stack:
+            if retriever is None:
+                retriever = await stack.enter_async_context(Fetcher(config.fetch))
             run = _Run(
                 config,
                 store,
-                fetcher,
+                retriever,
                 fulltext,
                 executor,
                 progress=progress,
@@ -936,28 +942,17 @@ async def update(
     removed = store.prune(
         keep_days_by_feed(config, feeds), keep_entries=config.storage.keep_entries
     )
-    _forget_in_search(store, removed)
+    forget_in_search(store, removed)
     if run is not None and run.stored:
         apply_pending_state(store, run.stored)
     return FetchSummary(tuple(results))
 
 
-def _stored_stats(store: Store, site: str) -> Any:
+def _stored_stats(store: RunStore, site: str) -> Any:
     """A site's extraction stats, kept in the store as data, as the extraction's `SiteStats`."""
     from tui_reader.extract.repetition import SiteStats
 
     return SiteStats.from_data(store.site_stats(site))
-
-
-def _forget_in_search(store: Store, entry_ids: list[str]) -> None:
-    """Take entries retention removed out of the search index; a broken index fails nothing."""
-    if not entry_ids:
-        return
-    try:
-        store.search_index().remove_many(entry_ids)
-    except (SearchIndexError, sqlite3.Error, OSError) as exc:
-        LOG.warning("search index not updated: %s", _one_line(exc))
-        store.close_search_index()
 
 
 def _synchronous(fn: Callable[P, Coroutine[Any, Any, T]]) -> Callable[P, T]:

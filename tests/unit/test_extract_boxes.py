@@ -175,3 +175,44 @@ def test_the_full_path_runs_only_when_the_page_has_more_paragraph_text() -> None
     assert "characters of prose" in worth_the_full_path(two, long_page)
     assert worth_the_full_path(two, short_page) == ""  # a short page is short
     assert worth_the_full_path([], short_page) == "nothing found"
+
+
+def test_a_short_list_of_links_to_other_sites_under_a_label_stays() -> None:
+    from tui_reader.extract.boilerplate import BlockContext, PreInfo, filter_blocks
+    from tui_reader.extract.compiled import compile_rules
+    from tui_reader.extract.convert import RawBlock, RawLink
+
+    rules = load_rules()
+    ctx = BlockContext(URL, "Historia", rules, compile_rules(rules), PreInfo(), None, "page")
+
+    def blocks(href_a: str, href_b: str) -> list[RawBlock]:
+        items = "Tienda Uno\nTienda Dos"
+        links = [RawLink(0, 10, href_a), RawLink(11, 21, href_b)]
+        return [
+            RawBlock("paragraph", PROSE),
+            RawBlock("paragraph", "Dónde comprarlo:"),
+            RawBlock("list", items, links=links),
+            RawBlock("paragraph", PROSE2),
+        ]
+
+    # trafilatura often drops such a list itself; the label rule must not
+    elsewhere = blocks("https://tienda-uno.example/p/1", "https://tienda-dos.example/p/1")
+    kept = filter_blocks(elsewhere, ctx, [])
+    assert [b.text for b in kept] == [b.text for b in elsewhere]
+    own = blocks("https://noticias.example/2026/a/", "https://noticias.example/2026/b/")
+    assert [b.text for b in filter_blocks(own, ctx, [])] == [PROSE, PROSE2]
+
+
+def test_a_box_marked_up_as_a_quote_or_with_the_label_after_the_link_goes() -> None:
+    quote_box = (
+        "<blockquote><p><strong>En la misma línea</strong></p>"
+        "<p><a href='/2026/otra/'>Cómo elegir un portátil para estudiar</a></p></blockquote>"
+    )
+    label_after = (
+        "<p><a href='/2026/otra/'>Cómo elegir un portátil para estudiar</a> (merece la pena)</p>"
+    )
+    real_quote = "<blockquote><p>Queremos que cualquiera pueda repararlo en casa</p></blockquote>"
+    for box in (quote_box, label_after):
+        art = extract_article(_page(f"<p>{PROSE}</p>{box}{real_quote}<p>{PROSE2}</p>"), URL)
+        assert "Cómo elegir" not in _texts(art)
+        assert "Queremos que cualquiera pueda repararlo en casa" in _texts(art)

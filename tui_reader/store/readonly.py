@@ -111,6 +111,14 @@ class Places:
             return self._copy.cache_dir(name)
         return self.data_dir / "store" / name
 
+    def store_root(self) -> Path:
+        """The directory holding the user's caches (user, read, starred): in place or copied."""
+        if self._copy is not None:
+            for name in ("user", "read", "starred"):
+                self._copy.cache_dir(name)
+            return self._copy.root / "store"
+        return self.data_dir / "store"
+
     @property
     def index_dir(self) -> Path:
         """Where the search index is (a copy of it, for a read-only store)."""
