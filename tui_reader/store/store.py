@@ -30,7 +30,7 @@ from tui_reader.store.caches import MAIN_SETTINGS, PAGE_IN_DB_BYTES, open_cache
 from tui_reader.store.errors import storage_errors as _storage_errors
 from tui_reader.store.lock import fetch_lock
 from tui_reader.store.merge import Merged, merged_entry, replaces_unseen
-from tui_reader.store.readonly import Places, ReadOnly, read_only_message
+from tui_reader.store.readonly import Places
 from tui_reader.store.upkeep import cache_problems, index_problems, rows_by_feed
 from tui_reader.store.user import UserState
 
@@ -53,14 +53,10 @@ class Store(UserState):
     def __init__(
         self, data_dir: Path, cache_dir: Path, *, page_cache_bytes: int = 512 * 2**20
     ) -> None:
-        self.data_dir = Path(data_dir)
-        self.cache_dir = Path(cache_dir)
-        self.root = self.data_dir / "store"
-        # On read-only media the store is read from a temporary copy; a cache dir that cannot
-        # be written is replaced for the run (`readonly`). `notices` says so, for the user.
+        self.data_dir, self.cache_dir = Path(data_dir), Path(cache_dir)
+        # Read-only media: a temporary copy, said in `notices` (`readonly`); likewise the pages.
         self._places = Places(self.data_dir, self.cache_dir)
-        self.read_only = self._places.read_only
-        self.notices = self._places.notices
+        self.read_only, self.notices = self._places.read_only, self._places.notices
         self._search: SearchIndex | None = None
         self._search_lock = threading.Lock()
         self._main = open_cache(self._places.cache("main"), **MAIN_SETTINGS)
@@ -92,8 +88,6 @@ class Store(UserState):
 
     def fetch_lock(self) -> contextlib.AbstractContextManager[None]:
         """A non-blocking lock file beside the store; the kernel frees it if the holder dies."""
-        if self.read_only:
-            raise ReadOnly(read_only_message(self.data_dir))
         return fetch_lock(self.data_dir)
 
     # -- the search index -------------------------------------------------------------------
