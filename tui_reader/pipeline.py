@@ -248,6 +248,8 @@ class _Run:
     full: dict[str, tuple[bool, bool]] = field(default_factory=dict)
     # By entry id: the sources ("page", "feed") of whole articles made in this run.
     made: dict[str, set[str]] = field(default_factory=dict)
+    # By entry id: whether the stored entry `identify` read came from its own site.
+    own_seen: dict[str, bool] = field(default_factory=dict)
     stats: dict[str, Any] = field(default_factory=dict)
     dirty_stats: set[str] = field(default_factory=set)
     extraction: _Extraction = field(init=False)
@@ -297,8 +299,11 @@ class _Run:
         if known is None:
             article = self.store.article(eid)
             whole = article is not None and article.source != "summary"
-            entry = self.store.entry(eid) if whole else None
-            known = self.full[eid] = (whole, entry is not None and entry.own)
+            own = self.own_seen.pop(eid, None)
+            if whole and own is None:
+                entry = self.store.entry(eid)
+                own = entry is not None and entry.own
+            known = self.full[eid] = (whole, bool(whole and own))
         return known
 
     def has_full_article(self, eid: str, source: str = "page", own: bool = False) -> bool:
@@ -562,6 +567,8 @@ class _Run:
             # An article is only ever stored with its entry: none to look up.
             self.full.setdefault(eid, (False, False))
             return eid, kept_url(link), False
+        if eid not in self.full:  # spares `stored_before` reading the entry again
+            self.own_seen[eid] = stored.own
         return eid, stored.url, True
 
     async def story(
