@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 DATA = Path(__file__).parent / "data" / "feeds"
 
@@ -131,7 +131,7 @@ class FeedServer:
     def redirect(self, path: str, location: str, status: int = 301) -> None:
         self.add(path, Route(status=status, headers={"Location": location}))
 
-    def start(self) -> FeedServer:
+    def start(self) -> Self:
         self.thread.start()
         return self
 

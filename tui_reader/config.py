@@ -88,6 +88,7 @@ class FetchConfig:
 class ReaderConfig:
     measure: int = 80
     align: str = "center"  # the article column: "center" or "left"
+    inline_images: bool = False  # images drawn by the terminal (kitty/sixel), never over SSH
     unread_only: bool = False
     poll_seconds: float = 3.0
     keys: Mapping[str, str] = field(default_factory=dict)
@@ -367,7 +368,9 @@ def _build(data: Mapping[str, Any], file: Path | str) -> Config:
         user_agent=check.get(fe, p, "user_agent", _is_str, "a string", ""),
     )
 
-    rd = check.table(data, "reader", {"measure", "align", "unread_only", "poll_seconds", "keys"})
+    rd = check.table(
+        data, "reader", {"measure", "align", "inline_images", "unread_only", "poll_seconds", "keys"}
+    )
     keys: dict[str, Any] = check.get(
         rd, "reader.", "keys", lambda v: isinstance(v, dict), "a table", {}
     )
@@ -391,6 +394,7 @@ def _build(data: Mapping[str, Any], file: Path | str) -> Config:
             '"center" or "left"',
             "center",
         ),
+        inline_images=check.get(rd, "reader.", "inline_images", _is_bool, "true or false", False),
         unread_only=check.get(rd, "reader.", "unread_only", _is_bool, "true or false", False),
         poll_seconds=float(
             check.get(rd, "reader.", "poll_seconds", _is_pos_number, "seconds > 0", 3.0)

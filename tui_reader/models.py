@@ -205,6 +205,7 @@ class Entry:
     has_article: bool = False
     fetched: datetime = field(default_factory=utcnow)
     own: bool = False
+    original: str = ""  # the article the feed says this one comes from (`<source>`)
 
     def to_dict(self) -> dict[str, Any]:
         # Not `asdict`: it deep-copies every value, and a fetch stores thousands of entries.

@@ -653,6 +653,7 @@ class _Run:
             has_article=has_article,
             fetched=self.now,
             own=own,
+            original=item.source_url,
         )
         return _Story(entry, article, made, page_key)
 

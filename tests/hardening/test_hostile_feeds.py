@@ -401,7 +401,8 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 
 def _lines(proc: Any) -> list[str]:
-    return proc.stderr.decode("utf-8").splitlines()
+    lines: list[str] = proc.stderr.decode("utf-8").splitlines()
+    return lines
 
 
 def test_each_failing_feed_is_one_clear_line_and_exit_1(runs: Runs) -> None:

@@ -130,3 +130,19 @@ async def test_reader_r_syncs_and_shows_the_state(
         assert len(unread) <= len(FEEDS) * ITEMS_PER_FEED - 1
     finally:
         store.close()
+
+
+def test_server_titles_reach_the_store_as_clean_lines(
+    ttrss: TTRSS, sync_config: Callable[..., Path], tmp_path: Path
+) -> None:
+    ttrss.sql(
+        "UPDATE ttrss_feeds SET title = E'Alpha \\033[31mRed\\033[0m &amp; Co\\nNews' "
+        f"WHERE feed_url = '{ALPHA}';"
+        "UPDATE ttrss_feed_categories SET title = E'Te\\033]52;c;aGk=\\007ch' WHERE title = 'Tech'"
+    )
+    done = cli(sync_config(), "sync")
+    assert done.returncode == 0, done.stderr
+    with open_store(tmp_path) as store:
+        alpha = next(s for s in store.subscriptions() if s["url"] == ALPHA)
+    assert alpha["title"] == "Alpha Red & Co News"
+    assert "\x1b" not in alpha["tags"][0] and "\x07" not in alpha["tags"][0]

@@ -108,7 +108,10 @@ def test_sync_both_ways(ttrss: TTRSS, sync_config: Callable[..., Path], tmp_path
 
 
 def test_wrong_password_is_one_line_without_it(
-    ttrss: TTRSS, sync_config: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+    ttrss: TTRSS,
+    sync_config: Callable[..., Path],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
 ) -> None:
     secret = "Wrong-Secret-4711"
     monkeypatch.setenv(PASSWORD_ENV, secret)
@@ -118,6 +121,9 @@ def test_wrong_password_is_one_line_without_it(
     assert len(lines) == 1, done.stderr
     assert "wrong user name or password" in lines[0]
     assert secret not in done.stderr + done.stdout
+    log = tmp_path / "state" / "tui-reader.log"
+    assert "wrong user name or password" in log.read_text()
+    assert secret not in log.read_text()
 
 
 @pytest.mark.parametrize("fault", ["server down", "API disabled"])

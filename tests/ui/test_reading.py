@@ -3,6 +3,7 @@ styles with colour and without, repaired brand names, the credited original and 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -309,3 +310,39 @@ async def test_title_headings_quotes_and_metadata_differ_by_style(
             colours = {s.color for strip in strips for seg in strip if (s := seg.style) and s.color}
             triplets = {c.triplet for c in colours if c.triplet}
             assert triplets and all(t.red == t.green == t.blue for t in triplets)
+
+
+def test_inline_images_are_off_by_default_over_ssh_and_where_the_terminal_cannot(
+    config: Config,
+) -> None:
+    """No terminal that draws images can be driven here (tmux 3.3 has no sixel, no kitty):
+    what is tested is every way images stay off."""
+    from tui_reader.ui import images
+
+    assert "inline_images = false" in images.unavailable(config)
+    on = replace(config, reader=replace(config.reader, inline_images=True))
+    assert images.unavailable(on, {"SSH_CONNECTION": "1 2 3 4"}) == "over SSH images are not shown"
+    assert images.probe(on, {"SSH_TTY": "/dev/pts/1"}) == "over SSH images are not shown"
+    why = images.probe(on, {})  # pytest's stdout is no terminal: nothing to ask
+    assert why in (
+        "this terminal shows no images (no kitty graphics or sixel)",
+        "textual-image is not installed (pip install 'tui-reader[images]')",
+    )
+    assert images.unavailable(on, {}) == why
+
+
+async def test_with_images_on_but_no_support_an_image_number_opens_its_link(
+    config: Config, reading_store: Store, opened: object
+) -> None:
+    from tui_reader.ui import images
+
+    on = replace(config, reader=replace(config.reader, inline_images=True))
+    why = images.probe(on, {})
+    app = make_app(on, reading_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_first(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        assert len(app.screen_stack) == 1  # no image screen
+        assert status(app).startswith(why)
+    assert opened.urls == ["https://img.example/estado.png"]  # type: ignore[attr-defined]

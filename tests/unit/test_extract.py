@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pickle
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -349,7 +350,12 @@ def test_a_declared_feed_language_spares_the_detection_unless_the_text_contradic
 
     calls: list[str] = []
     real = xp.detect_language
-    monkeypatch.setattr(xp, "detect_language", lambda text: calls.append(text) or real(text))
+
+    def counted(text: str) -> str:
+        calls.append(text)
+        return real(text)
+
+    monkeypatch.setattr(xp, "detect_language", counted)
     fragment = "<p>" + "The fox jumps over the dog and the cat, and it is not the end. " * 60
     hinted = extract_article(
         fragment + "</p>", "https://a.example/1", source="feed", language="en-GB"
@@ -370,6 +376,11 @@ def test_language_detection_reads_a_bounded_sample(monkeypatch: pytest.MonkeyPat
 
     seen: list[int] = []
     real = py3langid.classify
-    monkeypatch.setattr(py3langid, "classify", lambda text: seen.append(len(text)) or real(text))
+
+    def counted(text: str) -> Any:
+        seen.append(len(text))
+        return real(text)
+
+    monkeypatch.setattr(py3langid, "classify", counted)
     assert xp.detect_language("Hola, esto es un texto en castellano. " * 400) == "es"
     assert seen == [xp.LANGUAGE_SAMPLE]

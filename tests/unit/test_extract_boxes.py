@@ -163,9 +163,41 @@ def test_the_fast_path_is_checked_for_little_text_links_and_navigation() -> None
     assert "navigation" in thin_reason(nav * 2)
 
 
-def test_a_thin_fast_path_is_noted_in_the_trace() -> None:
-    from tui_reader.extract.pipeline import Trace
+def test_the_full_path_runs_only_when_the_page_has_more_paragraph_text() -> None:
+    from lxml import html as lxml_html
 
-    trace = Trace()
-    extract_article(_page(f"<p>{PROSE}</p>"), URL, trace=trace)
-    assert any(n.startswith("fast path: only") for n in trace.notes)
+    from tui_reader.extract.convert import RawBlock
+    from tui_reader.extract.fallback import worth_the_full_path
+
+    two = [RawBlock("paragraph", PROSE), RawBlock("paragraph", "Suscríbete al boletín.")]
+    long_page = lxml_html.fromstring(_page("".join(f"<p>{PROSE} {k}</p>" for k in range(20))))
+    short_page = lxml_html.fromstring(_page(f"<p>{PROSE}</p><p>Suscríbete al boletín.</p>"))
+    assert "characters of prose" in worth_the_full_path(two, long_page)
+    assert worth_the_full_path(two, short_page) == ""  # a short page is short
+    assert worth_the_full_path([], short_page) == "nothing found"
+
+
+def test_a_short_list_of_links_to_other_sites_under_a_label_stays() -> None:
+    from tui_reader.extract.boilerplate import BlockContext, PreInfo, filter_blocks
+    from tui_reader.extract.compiled import compile_rules
+    from tui_reader.extract.convert import RawBlock, RawLink
+
+    rules = load_rules()
+    ctx = BlockContext(URL, "Historia", rules, compile_rules(rules), PreInfo(), None, "page")
+
+    def blocks(href_a: str, href_b: str) -> list[RawBlock]:
+        items = "Tienda Uno\nTienda Dos"
+        links = [RawLink(0, 10, href_a), RawLink(11, 21, href_b)]
+        return [
+            RawBlock("paragraph", PROSE),
+            RawBlock("paragraph", "Dónde comprarlo:"),
+            RawBlock("list", items, links=links),
+            RawBlock("paragraph", PROSE2),
+        ]
+
+    # trafilatura often drops such a list itself; the label rule must not
+    elsewhere = blocks("https://tienda-uno.example/p/1", "https://tienda-dos.example/p/1")
+    kept = filter_blocks(elsewhere, ctx, [])
+    assert [b.text for b in kept] == [b.text for b in elsewhere]
+    own = blocks("https://noticias.example/2026/a/", "https://noticias.example/2026/b/")
+    assert [b.text for b in filter_blocks(own, ctx, [])] == [PROSE, PROSE2]

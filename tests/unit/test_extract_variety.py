@@ -16,6 +16,7 @@ import pytest
 
 from tui_reader.extract import extract_article
 from tui_reader.extract.clean import fold
+from tui_reader.models import Article
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "extract" / "variety"
 CHECKS: dict[str, Any] = {
@@ -26,7 +27,7 @@ CHECKS: dict[str, Any] = {
 
 
 @pytest.fixture(scope="module", params=sorted(CHECKS))
-def page(request: pytest.FixtureRequest) -> tuple[str, Any, str]:
+def page(request: pytest.FixtureRequest) -> tuple[str, Any, Article]:
     name = request.param
     check = CHECKS[name]
     art = extract_article((DATA / name).read_text(encoding="utf-8"), check["url"])

@@ -230,7 +230,7 @@ async def test_every_host_pool_made_is_closed_even_when_requests_race(
             closed.append(self)
             await super().aclose()
 
-    monkeypatch.setattr(pools_module.httpx, "AsyncHTTPTransport", Counted)
+    monkeypatch.setattr(httpx, "AsyncHTTPTransport", Counted)
     monkeypatch.setattr(pools_module, "MAX_IDLE_HOSTS", 1)
     feedserver.add("/feed", Route(body=FEED, delay=0.1))
     async with Fetcher(CONFIG) as fetcher:

@@ -11,6 +11,7 @@ from feedserver import render
 from tui_reader.feeds.parse import (
     FeedParseError,
     NotAFeed,
+    ParsedItem,
     content_is_complete,
     looks_truncated,
     parse_feed,
@@ -21,7 +22,7 @@ NOW = datetime.now(UTC).replace(microsecond=0)
 RSS_HEADERS = {"content-type": "application/rss+xml; charset=utf-8"}
 
 
-def wordpress() -> list:
+def wordpress() -> list[ParsedItem]:
     parsed = parse_feed(render("wordpress_es.rss", BASE), f"{BASE}/feed/", RSS_HEADERS, now=NOW)
     return list(parsed.items)
 

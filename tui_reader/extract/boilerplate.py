@@ -74,11 +74,21 @@ def _links_follow(nxt: RawBlock | None) -> bool:
     return nxt is None or (bool(nxt.links) and mostly_links(nxt))
 
 
+def _own_links(block: RawBlock, w: _Walk) -> bool:
+    """Most links go into the site or to social networks: related posts, tags, share buttons
+    (not a list of products or sources on other sites)."""
+    own = sum(
+        1 for lk in block.links if is_same_site(lk.href, w.site) or is_social(lk.href, w.ctx.comp)
+    )
+    return own * 2 >= len(block.links)
+
+
 def _label_rules(w: _Walk, i: int, block: RawBlock) -> str | None:
     """A box title and the links under it: markers, "Label:" lines, and the list they announce."""
     if w.drop_next_links:
         w.drop_next_links = False
-        if block.kind in ("list", "paragraph") and block.links and mostly_links(block):
+        announced = block.kind in ("list", "paragraph") and block.links and mostly_links(block)
+        if announced and (w.last_label_rule != "structure:label" or _own_links(block, w)):
             return w.last_label_rule
     marker = marker_rule(block, w.ctx)
     if marker is not None:
@@ -95,7 +105,8 @@ def _label_rules(w: _Walk, i: int, block: RawBlock) -> str | None:
         and not block.links
         and word_count(block.text) <= 3
         and block.text.rstrip().endswith((":", "："))
-        and _links_follow(w.next_block(i))
+        and _links_follow(nxt := w.next_block(i))
+        and (nxt is None or _own_links(nxt, w))
     ):
         w.drop_next_links = True
         w.last_label_rule = "structure:label"

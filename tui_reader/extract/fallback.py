@@ -8,6 +8,8 @@ pipeline keeps whichever result has more prose.
 
 from __future__ import annotations
 
+from typing import Any
+
 from tui_reader.extract.convert import RawBlock
 
 MIN_PROSE_CHARS = 600  # less than this is not a news article: a teaser, a menu, an error page
@@ -15,6 +17,24 @@ MAX_LINK_SHARE = 0.5
 NAV_SHORT_WORDS = 4
 NAV_SHORT_SHARE = 0.6
 NAV_MIN_BLOCKS = 6
+MIN_PAGE_EXTRA = 300  # paragraph text the page must have beyond what the fast path kept
+
+
+def page_paragraph_chars(root: Any) -> int:
+    """Characters of the page's <p> elements, wherever they are: what the article could be."""
+    return sum(len(t) for p in root.iter("p") for t in p.itertext())
+
+
+def worth_the_full_path(blocks: list[RawBlock], root: Any) -> str:
+    """Why to run the full path ("" not to): the fast path looks wrong, and the page has
+    clearly more paragraph text than the fast path kept (else a short page stays short)."""
+    why = thin_reason(blocks)
+    if not why or not blocks:
+        return why
+    kept = prose_chars(blocks)
+    if page_paragraph_chars(root) <= 1.5 * kept + MIN_PAGE_EXTRA:
+        return ""
+    return why
 
 
 def prose_chars(blocks: list[RawBlock]) -> int:

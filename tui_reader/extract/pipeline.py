@@ -24,7 +24,7 @@ from tui_reader.extract.boilerplate import (
 from tui_reader.extract.clean import clean_byline, clean_href, clean_line, fold
 from tui_reader.extract.compiled import compile_rules
 from tui_reader.extract.convert import BlockWalker, RawBlock, attach_attributions
-from tui_reader.extract.fallback import prose_chars, thin_reason
+from tui_reader.extract.fallback import prose_chars, worth_the_full_path
 from tui_reader.extract.parse import decode, parse_fragment, parse_page
 from tui_reader.extract.repetition import SiteStats
 from tui_reader.extract.resolve import absolutize, base_url, finish_blocks
@@ -160,7 +160,7 @@ def _page_meta(root: Any, url: str) -> _Meta:
 def _page_blocks(root: Any, url: str, trace: Trace) -> list[RawBlock]:
     """trafilatura's fast path; its full path (with its fallbacks) when that looks wrong."""
     raw = _walk_trafilatura(root, url, fast=True)
-    why = thin_reason(raw)
+    why = worth_the_full_path(raw, root)
     if why:
         full = _walk_trafilatura(root, url, fast=False)
         used = prose_chars(full) > 1.25 * prose_chars(raw)

@@ -130,6 +130,8 @@ class ParsedItem:
     language: str
     # Whether `content_html` looks like the whole article rather than a teaser.
     content_complete: bool
+    # The article this item credits as its source (RSS/Atom `<source>`), if another site's.
+    source_url: str = ""
 
 
 @pickled_by_fields
@@ -167,6 +169,13 @@ def strip_footer(text: str) -> str:
         cut = text.find(" ", len(text) - FOOTER_SCAN)
         cut = cut if cut >= 0 else len(text)
     return (text[:cut] + _FOOTER.sub("", text[cut:])).rstrip()
+
+
+def _source_url(entry: Any, base: str) -> str:
+    """`<source url="...">` (RSS) or `<source><link href>` (Atom): where the item came from."""
+    source = entry.get("source") or {}
+    href = urljoin(base, source.get("href") or source.get("link") or "")
+    return href if is_safe_url(href) and len(href) <= MAX_URL else ""
 
 
 def _ends_as_teaser(text: str) -> bool:
@@ -351,6 +360,7 @@ def parse_feed(
                     or feed_language
                 ),
                 content_complete=bool(content_html) and content_is_complete(content_text),
+                source_url=_source_url(entry, url),
             )
         )
     if (

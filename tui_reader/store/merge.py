@@ -31,6 +31,7 @@ def merged_entry(old: Entry, new: Entry) -> Entry:
         feeds=tuple(dict.fromkeys(old.feeds + new.feeds)),
         via=tuple(dict.fromkeys(old.via + new.via)),
         has_article=old.has_article or new.has_article,
+        original=old.original or new.original,
     )
     if not new.own or old.own:
         return merged

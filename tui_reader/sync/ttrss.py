@@ -8,6 +8,7 @@ the login request's body and nowhere else: no message, log line or exception tex
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 import socket
@@ -19,6 +20,7 @@ import httpx
 
 from tui_reader.config import FetchConfig
 from tui_reader.feeds.fetch import USER_AGENT
+from tui_reader.sanitize import clean_line
 from tui_reader.sync.backend import (
     ApiDisabled,
     AuthFailed,
@@ -62,6 +64,11 @@ def _reason(exc: BaseException) -> str:
     if isinstance(exc, httpx.TimeoutException):
         return "timed out"
     return type(exc).__name__
+
+
+def _text(value: Any) -> str:
+    """A title as TT-RSS sends it (entities escaped), as one clean line."""
+    return clean_line(html.unescape(str(value or "")))
 
 
 class TinyTinyRSS:
@@ -150,7 +157,7 @@ class TinyTinyRSS:
 
     def subscriptions(self) -> list[RemoteFeed]:
         categories = {
-            int(c["id"]): str(c.get("title") or "")
+            int(c["id"]): _text(c.get("title"))
             for c in self._call("getCategories", include_empty=True) or []
             if int(c.get("id", 0)) > 0
         }
@@ -162,7 +169,7 @@ class TinyTinyRSS:
                 RemoteFeed(
                     id=str(feed["id"]),
                     url=str(feed["feed_url"]),
-                    title=str(feed.get("title") or ""),
+                    title=_text(feed.get("title")),
                     category=categories.get(int(feed.get("cat_id") or 0), ""),
                 )
             )

@@ -20,6 +20,10 @@ def run_reader(config: Config) -> int:
         print(f"tui-reader: {problem}", file=sys.stderr)
         return 2
     degrade_for_dumb_terminal()  # before Textual is imported
+    if config.reader.inline_images:
+        from tui_reader.ui.images import probe
+
+        probe(config)  # asks the terminal, so before Textual owns it
     from tui_reader.ui.app import make_app
 
     try:

@@ -40,7 +40,8 @@ class EntriesMixin(ReaderBase):
             language = entry.language if entry else ""
             title = entry.title if entry else ""
             repaired = repair_article(article, self.glossary(), language, title)
-        original = original_url(article, entry.url if entry else "")
+        url, declared = (entry.url, entry.original) if entry else ("", "")
+        original = original_url(article, url, declared)
         self.post_message(ArticleLoaded(entry_id, entry, article, repaired, original))
 
     @on(ArticleLoaded)

@@ -98,9 +98,25 @@ class LinksMixin(ReaderBase):
             self.status(f"Not a link number: {value}")
 
     def open_link(self, number: int) -> None:
-        url = article_links(self.article_view.article).get(number)
+        article = self.article_view.article
+        url = article_links(article).get(number)
         if url is None:
             self.status(f"No link {number} in this article.")
+            return
+        blocks = article.blocks if article else ()
+        image = next(
+            (b for b in blocks if b.kind == "image" and any(r.number == number for r in b.links)),
+            None,
+        )
+        if image is not None and self.config.reader.inline_images:
+            from tui_reader.ui.images import ImageScreen, unavailable
+
+            why = unavailable(self.config)
+            if not why:
+                self.push_screen(ImageScreen(url, image.text))
+                return
+            self.open_url(url)
+            self.status(f"{why}; image {number} opened as a link: {url}")
             return
         self.open_url(url)
 

@@ -120,9 +120,9 @@ class RefreshMixin(ReaderBase):
             )
         else:
             self.status(message.summary.line() + self.failure_reasons(message.summary))
+        self.load_store()
 
     def failure_reasons(self, summary: FetchSummary) -> str:
         """ " · Xataka: host name not found" for each feed that failed (why, not only how many)."""
         failed = [r for r in summary.results if r.outcome in ("failed", "gone")]
         return "".join(f" · {self.feed_name(r.feed)}: {r.error or r.outcome}" for r in failed)
-        self.load_store()

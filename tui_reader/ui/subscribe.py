@@ -9,7 +9,7 @@ from textual import on, work
 
 from tui_reader.config import FeedConfig
 from tui_reader.sanitize import clean_line
-from tui_reader.services import feed_to_dict
+from tui_reader.subscriptions import subscribe
 from tui_reader.ui.base import ReaderBase
 from tui_reader.ui.loading import feed_label
 from tui_reader.ui.messages import FeedsDiscovered, FeedSubscribed
@@ -71,9 +71,7 @@ class SubscribeMixin(ReaderBase):
     @work(thread=True, group="subscribe")
     def save_subscription(self, feed: FeedConfig) -> None:
         try:
-            subs = self.store.subscriptions()
-            if not any(sub.get("url") == feed.url for sub in subs):
-                self.store.set_subscriptions([*subs, feed_to_dict(feed)])
+            subscribe(self.store, feed)
         except Exception as exc:
             self.post_message(FeedSubscribed(feed, str(exc)))
             return

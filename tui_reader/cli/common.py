@@ -1,0 +1,52 @@
+"""What every command uses: the one-line error, the store opened and closed, feeds by name."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from tui_reader.cli.parser import UserError
+from tui_reader.config import Config, FeedConfig
+from tui_reader.sanitize import clean_line
+from tui_reader.store import Store
+
+
+def err(message: str) -> None:
+    """One line on stderr, control and escape sequences taken out."""
+    print(f"tui-reader: {clean_line(message)}", file=sys.stderr)
+
+
+@contextmanager
+def open_store(config: Config) -> Iterator[Store]:
+    from tui_reader.services import store_for
+
+    store = store_for(config)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def select_feeds(feeds: list[FeedConfig], names: list[str] | None) -> list[FeedConfig]:
+    """The feeds `names` name (URL, title or tag), all of them if none; UserError if one is unknown."""
+    from tui_reader.services import find_feeds
+
+    if not names:
+        return feeds
+    chosen: dict[str, FeedConfig] = {}
+    for name in names:
+        found = find_feeds(feeds, name)
+        if not found:
+            raise UserError(f"no subscribed feed matches {name!r} (see `tui-reader feeds list`)")
+        chosen.update((f.url, f) for f in found)
+    return list(chosen.values())
+
+
+def origin(config: Config, feed: FeedConfig) -> str:
+    return "config" if feed in config.feeds else "subscription"
+
+
+def feed_title(feed: FeedConfig, state: Any) -> str:
+    return clean_line(feed.title or (state.title if state is not None else "") or feed.url)
