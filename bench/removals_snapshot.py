@@ -3,7 +3,7 @@
     .venv/bin/python bench/removals_snapshot.py [--eval-dir ../shared/eval]
 
 For zyte-dev and translated-dev (real and dev pages, when the eval dir is there) and the unseen
-corpus in tests/data/unseen-news: every removal of every page as [rule, first 100 characters],
+corpora in tests/data/unseen-news and unseen-news-b: every removal of every page as [rule, first 100 characters],
 in tests/data/extract/removals/<corpus>.json.  `tests/unit/test_extract_regression.py` fails when
 a change adds, drops or renames one: read the diff, check each removal by eye, then rewrite.
 """
@@ -34,7 +34,7 @@ def removals(corpus: Path) -> dict[str, list[list[str]]]:
 
 
 def corpora(eval_dir: Path) -> dict[str, Path]:
-    found = {"unseen-news": ROOT / "tests" / "data" / "unseen-news"}
+    found = {name: ROOT / "tests" / "data" / name for name in ("unseen-news", "unseen-news-b")}
     for name in ("zyte-dev", "translated-dev"):
         if (eval_dir / name / "ground-truth.json").exists():
             found[name] = eval_dir / name

@@ -174,6 +174,55 @@ SITES = (
     ),
 )
 
+# Set B: written after the rules of issue 16, scored once as they were (docs/extraction.md).
+SITES_B = (
+    Site(
+        "radarnerd.example",
+        "Radar Nerd",
+        "pt",
+        "link-then-label",
+        ("(vale a leitura)", "(a gente recomenda)", "(mais sobre o assunto)"),
+        "Ative o sininho e acompanhe o Radar Nerd no {0} e no {1}.",
+        (
+            ("Gorjeio", "https://twitter.com/radarnerd"),
+            ("YouTube", "https://www.youtube.com/@radarnerd"),
+        ),
+        False,
+        "Fonte:",
+        "afirmou em nota",
+    ),
+    Site(
+        "ilsegnale.example",
+        "Il Segnale",
+        "it",
+        "blockquote-box",
+        ("Vi consiglio anche", "Restando in tema", "Un altro pezzo da non saltare"),
+        "Ti è piaciuto? Ci trovi anche su {0} e {1}.",
+        (
+            ("Cinguettio", "https://twitter.com/ilsegnale"),
+            ("Facebook", "https://www.facebook.com/ilsegnale"),
+        ),
+        False,
+        "Fonte:",
+        "ha spiegato in conferenza stampa",
+    ),
+    Site(
+        "dernierbit.example",
+        "Dernier Bit",
+        "fr",
+        "single-item-list",
+        ("À voir :", "Côté archives :", "Pour compléter :"),
+        "Pour suivre l'actu, rejoignez la communauté Dernier Bit sur {0} et {1}.",
+        (
+            ("Gazouillement", "https://twitter.com/dernierbit"),
+            ("Discord", "https://discord.gg/dernierbit"),
+        ),
+        True,
+        "Source :",
+        "a indiqué dans un communiqué",
+    ),
+)
+
 # Sentences with slots: {co} company, {pr} product, {ci} city, {n} a number, {p} a percentage.
 SENTENCES = {
     "es": [
@@ -433,6 +482,7 @@ UNI = {
 CATEGORY = {
     "es": ("Hogar conectado", "/seccion/hogar-conectado/"),
     "it": ("Casa connessa", "/argomenti/casa-connessa/"),
+    "fr": ("Matériel et objets", "/rubrique/materiel/"),
 }
 SIDEBAR = {
     "es": "Lo más visto",
@@ -489,6 +539,16 @@ def _box(site: Site, label: str, title: str, href: str, rc: str) -> tuple[str, s
         return f"</p>\n<p><b>{escape(label)}</b><br>{a}", f"{label}"
     if site.markup == "br-small-arrow":
         return f'<br><small class="{rc}">→ {escape(label)} : {a}</small>', f"{label} : {title}"
+    if site.markup == "link-then-label":
+        return f"</p>\n<p>{a} <em>{escape(label)}</em>", f"{title} {label}"
+    if site.markup == "blockquote-box":
+        box = f'<blockquote class="q{rc}"><p><strong>{escape(label)}</strong></p><p>{a}</p></blockquote>'
+        return f"</p>\n{box}\n<p>", f"{label} {title}"
+    if site.markup == "single-item-list":
+        return (
+            f'</p>\n<ul class="u{rc}"><li><b>{escape(label)}</b> {a}</li></ul>\n<p>',
+            f"{label} {title}",
+        )
     if site.markup == "span-label-paragraph":
         # its class is not the one the page's style sheet displays as a block
         return f'</p>\n<p><span class="l{rc}">{escape(label)}</span> {a}', f"{label} {title}"
@@ -567,7 +627,13 @@ def _page(site: Site, k: int, rng: random.Random, co: str) -> Page:
         f'<p>{escape(site.credit)} <a href="{news}">{escape(credit_name)}</a></p>\n'
         f"<p><em>{footer_html}</em></p>\n"
     )
-    if site.markup in ("italic-paragraph", "span-label-paragraph"):
+    if site.markup in (
+        "italic-paragraph",
+        "span-label-paragraph",
+        "link-then-label",
+        "blockquote-box",
+        "single-item-list",
+    ):
         body = body.replace(
             "</p>\n<p>" + escape(paras[1]), box_html + "</p>\n<p>" + escape(paras[1]), 1
         )
@@ -628,10 +694,10 @@ def _page(site: Site, k: int, rng: random.Random, co: str) -> Page:
     return Page(f"{site.host.split('.')[0]}-{k + 1:02d}", url, html, truth)
 
 
-def build(pages_per_site: int = 6) -> list[Page]:
-    rng = random.Random(SEED)
+def build(pages_per_site: int = 6, sites: tuple[Site, ...] = SITES) -> list[Page]:
+    rng = random.Random(SEED if sites is SITES else SEED + 1)
     pages: list[Page] = []
-    for site in SITES:
+    for site in sites:
         companies = rng.sample(COMPANIES, pages_per_site)  # one story per company and site
         pages.extend(_page(site, k, rng, companies[k]) for k in range(pages_per_site))
     return pages
@@ -656,12 +722,14 @@ def feed_xml(site: Site, pages: list[Page], base: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--out", default=str(ROOT / "tests" / "data" / "unseen-news"))
+    ap.add_argument("--set", choices=("a", "b"), default="a", help="b: the sites written after")
+    ap.add_argument("--out", default="")
     args = ap.parse_args(argv)
-    out = Path(args.out)
+    name = "unseen-news" if args.set == "a" else "unseen-news-b"
+    out = Path(args.out or ROOT / "tests" / "data" / name)
     (out / "html").mkdir(parents=True, exist_ok=True)
     truth: dict[str, object] = {}
-    for page in build():
+    for page in build(sites=SITES if args.set == "a" else SITES_B):
         (out / "html" / f"{page.doc_id}.html.gz").write_bytes(
             gzip.compress(page.html.encode("utf-8"), mtime=0)
         )

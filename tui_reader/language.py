@@ -10,6 +10,16 @@ from __future__ import annotations
 
 import re
 
+from tui_reader.sanitize import clean_line
+
+
+def primary_code(value: str) -> str:
+    """The one label for a language, wherever it was declared: "es-ES", "ES_es" and " es " are
+    all "es" (the primary subtag, lower case, ASCII letters and digits only)."""
+    primary = clean_line(value).strip().lower().replace("_", "-").split("-", 1)[0]
+    return "".join(c for c in primary if c.isascii() and c.isalnum())[:8]
+
+
 # Frequent short words of each language; shared words count for each language they belong to.
 _WORDS = {
     "es": "el los las del y un una con es su sus al lo más pero este esta muy sin hay son "

@@ -39,7 +39,7 @@ from tui_reader.feeds.links import (
 )
 from tui_reader.feeds.parse import FeedParseError, ParsedFeed, ParsedItem, parse_feed
 from tui_reader.filters import Killfile
-from tui_reader.language import contradicts
+from tui_reader.language import contradicts, primary_code
 from tui_reader.models import Article, Entry, FeedResult, FeedState, FetchSummary, utcnow
 from tui_reader.sanitize import clean_line
 from tui_reader.search import Document, SearchIndexError
@@ -191,7 +191,7 @@ def _language(declared: str, item: ParsedItem, article: Article | None) -> str:
     text in the worker), else the declaration, unless the title and summary contradict it."""
     if article is not None and article.language:
         return article.language
-    primary = declared.strip().lower().replace("_", "-").split("-", 1)[0]
+    primary = primary_code(declared)
     return contradicts(f"{item.title}\n{item.summary}", primary) or primary
 
 

@@ -105,6 +105,8 @@ def test_sync_both_ways(ttrss: TTRSS, sync_config: Callable[..., Path], tmp_path
     # Nothing differs any more: a further sync sends and receives nothing.
     done = cli(config, "sync")
     assert "sent nothing; received nothing" in done.stdout, done.stdout
+    status = cli(config, "status").stdout.splitlines()
+    assert status[-1].startswith("sync: Last sync ") and "waiting" not in status[-1], status
 
 
 def test_wrong_password_is_one_line_without_it(

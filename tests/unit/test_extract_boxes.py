@@ -201,3 +201,18 @@ def test_a_short_list_of_links_to_other_sites_under_a_label_stays() -> None:
     assert [b.text for b in kept] == [b.text for b in elsewhere]
     own = blocks("https://noticias.example/2026/a/", "https://noticias.example/2026/b/")
     assert [b.text for b in filter_blocks(own, ctx, [])] == [PROSE, PROSE2]
+
+
+def test_a_box_marked_up_as_a_quote_or_with_the_label_after_the_link_goes() -> None:
+    quote_box = (
+        "<blockquote><p><strong>En la misma línea</strong></p>"
+        "<p><a href='/2026/otra/'>Cómo elegir un portátil para estudiar</a></p></blockquote>"
+    )
+    label_after = (
+        "<p><a href='/2026/otra/'>Cómo elegir un portátil para estudiar</a> (merece la pena)</p>"
+    )
+    real_quote = "<blockquote><p>Queremos que cualquiera pueda repararlo en casa</p></blockquote>"
+    for box in (quote_box, label_after):
+        art = extract_article(_page(f"<p>{PROSE}</p>{box}{real_quote}<p>{PROSE2}</p>"), URL)
+        assert "Cómo elegir" not in _texts(art)
+        assert "Queremos que cualquiera pueda repararlo en casa" in _texts(art)

@@ -20,6 +20,7 @@ from bench.removals_snapshot import OUT, removals  # noqa: E402
 EVAL = ROOT.parent / "shared" / "eval"
 CORPORA = {
     "unseen-news": ROOT / "tests" / "data" / "unseen-news",
+    "unseen-news-b": ROOT / "tests" / "data" / "unseen-news-b",
     "zyte-dev": EVAL / "zyte-dev",
     "translated-dev": EVAL / "translated-dev",
 }
@@ -40,11 +41,12 @@ def test_every_removal_is_the_one_checked(name: str) -> None:
     assert not changed, json.dumps(changed, ensure_ascii=False, indent=1)[:4000]
 
 
-def test_no_removal_on_the_unseen_pages_is_article_text() -> None:
+@pytest.mark.parametrize("name", ["unseen-news", "unseen-news-b"])
+def test_no_removal_on_the_unseen_pages_is_article_text(name: str) -> None:
     """The written pages' gold text: no removal holds a line of it."""
-    corpus = CORPORA["unseen-news"]
+    corpus = CORPORA[name]
     truth = json.loads((corpus / "ground-truth.json").read_text(encoding="utf-8"))
-    snapshot = json.loads((OUT / "unseen-news.json").read_text(encoding="utf-8"))
+    snapshot = json.loads((OUT / f"{name}.json").read_text(encoding="utf-8"))
     for doc, removed in snapshot.items():
         gold = set(truth[doc]["articleBody"].split("\n"))
         for rule, text in removed:

@@ -14,7 +14,6 @@ MAX_LINES = 400
 # that needs more room puts the new code in a module of its own.
 NOT_YET_SPLIT = {
     "pipeline.py": 1060,
-    "store/store.py": 508,
     "config.py": 453,
 }
 

@@ -9,7 +9,7 @@ import pytest
 
 from tui_reader.config import ConfigError, load_config
 from tui_reader.sync.settings import PasswordError, SyncConfig
-from tui_reader.sync.state import merge_flag
+from tui_reader.sync.state import SyncState, merge_flag, subscription_changes
 
 
 def config_with(tmp_path: Path, table: str) -> Path:
@@ -96,3 +96,10 @@ def test_a_failing_password_command_is_one_line_without_its_output(
 )
 def test_merge_flag(agreed: bool | None, local: bool, server: bool, merged: bool) -> None:
     assert merge_flag(agreed, local, server) is merged
+
+
+def test_subscription_changes_count_what_was_added_or_removed_here() -> None:
+    state = SyncState(feeds={"a": {}, "b": {}}, local_only=["here-only"], last_sync=1.0)
+    assert subscription_changes(state, iter(["a", "b", "here-only"])) == 0
+    assert subscription_changes(state, iter(["a", "here-only", "new"])) == 2  # -b, +new
+    assert subscription_changes(SyncState(), iter(["a"])) == 0  # before the first sync

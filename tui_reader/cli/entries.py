@@ -111,11 +111,18 @@ def cmd_status(config: Config, args: argparse.Namespace) -> int:
             state = store.feed_state(feed.url)
             rows = store.rows(feed.url)
             out.append(status_record(feed, feed_title(feed, state), state, rows, read))
+        sync_line = ""
+        if config.sync is not None:
+            from tui_reader.sync.state import describe, pending
+
+            sync_line = describe(*pending(store), hint="")
     if args.json:
         print_json_lines(out)
         return EXIT_OK
     for item in out:
         print(status_line(item))
+    if sync_line:
+        print(f"sync: {sync_line}")
     return EXIT_OK
 
 

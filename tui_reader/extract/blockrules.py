@@ -165,9 +165,11 @@ def label_link(block: RawBlock, page_site: str) -> str | None:
     first, last = links[0], links[-1]
     label = text[: first.start]
     after = text[last.end :]
-    if not _TRAILING_PUNCT.match(after) or "\n" in text[first.start :]:
-        return None
     link_words = word_count(text[first.start : first.end])
+    if not _TRAILING_PUNCT.match(after):
+        return _label_after(block, page_site, label, after, link_words)
+    if "\n" in text[first.start :]:
+        return None
     if len(links) > 1:
         # "► Related: <a>A</a> | <a>B</a>": every link to the site, nothing else but separators
         between = "".join(text[a.end : b.start] for a, b in pairwise(links))
@@ -191,6 +193,21 @@ def label_link(block: RawBlock, page_site: str) -> str | None:
     if is_label(label) and link_words >= 2 and same_site:
         return rule
     return None
+
+
+_AFTER_LABEL = re.compile(r"^\s*(?:[(\[]([^()\[\]\n]*)[)\]]|[|–—•·:-]\s*([^\n]*))[\s.!?]*$")
+
+
+def _label_after(block: RawBlock, page_site: str, label: str, after: str, words: int) -> str | None:
+    """ "<a>Title of another article</a> (label)": the label after the link, in parentheses or
+    after a separator, and nothing before the link."""
+    if len(block.links) != 1 or HAS_WORD.search(label) or words < 4:
+        return None
+    m = _AFTER_LABEL.match(after)
+    if m is None or not is_same_site(block.links[0].href, page_site):
+        return None
+    tail = m.group(1) if m.group(1) is not None else m.group(2)
+    return "structure:label-link" if 1 <= label_words(tail or "") <= 5 else None
 
 
 def is_label(label: str) -> bool:

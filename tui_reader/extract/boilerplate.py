@@ -158,6 +158,9 @@ def _promo(w: _Walk, i: int, block: RawBlock, f: _Facts) -> str | None:
 
 
 def _links_box(w: _Walk, i: int, block: RawBlock, f: _Facts) -> str | None:
+    if block.kind == "quote":
+        # a related-post box marked up as a quote (embeds): a label and a link into the site
+        return label_link(block, w.site) if block.links else None
     if block.kind not in ("paragraph", "list"):
         return None
     rule = label_link(block, w.site)

@@ -15,6 +15,7 @@ from lxml import etree
 
 from tui_reader.extract.author import find_author
 from tui_reader.extract.clean import clean_line, fold
+from tui_reader.language import primary_code
 
 LOG = logging.getLogger(__name__)
 
@@ -33,8 +34,8 @@ _DATE_META = (
 
 
 def lang_code(value: str) -> str:
-    value = value.strip().lower().replace("_", "-")
-    code = value.split("-", 1)[0]
+    """A page's declared language as a primary code (`language.primary_code`), if it is one."""
+    code = primary_code(value)
     return code if code.isalpha() and 2 <= len(code) <= 3 else ""
 
 

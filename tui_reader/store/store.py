@@ -4,9 +4,7 @@ Layout under the data dir (`store/`), one diskcache directory each (`caches`):
 
 - `main/`    feed states, entries, articles, per-feed indexes, per-site boilerplate stats;
              never evicted, pruned only by retention.
-- `user/`    subscriptions added from the CLI, the reader's last position: never evicted or pruned.
-- `read/`, `starred/`  one key per entry id: presence is the flag. Never evicted or pruned, so a
-             retention pass or `cache clear` cannot lose what a person read or starred.
+- `user/`, `read/`, `starred/`  the user's own state (`user`): never evicted or pruned.
 - under the cache dir, `pages/`  raw pages and feed content for `reextract`: evictable (LRS).
 - `search.sqlite` beside `store/`: the full-text index (`search`), derived data, owned here.
 
@@ -29,11 +27,12 @@ from typing import TYPE_CHECKING, Any
 
 from tui_reader.models import Article, Entry, EntryRow, FeedState, utcnow
 from tui_reader.store.caches import MAIN_SETTINGS, PAGE_IN_DB_BYTES, open_cache
-from tui_reader.store.codec import from_data, to_data
 from tui_reader.store.errors import storage_errors as _storage_errors
 from tui_reader.store.files import private_dir
 from tui_reader.store.lock import fetch_lock
 from tui_reader.store.merge import Merged, merged_entry, replaces_unseen
+from tui_reader.store.upkeep import cache_problems, index_problems, rows_by_feed
+from tui_reader.store.user import UserState
 
 if TYPE_CHECKING:
     from tui_reader.search import SearchIndex
@@ -42,15 +41,14 @@ if TYPE_CHECKING:
 # A feed keeps at least this many of its newest entries, however old (FreshRSS keeps 50).
 DEFAULT_KEEP_ENTRIES = 50
 
-_MISSING = object()
-
 
 def _rows_key(feed: str) -> tuple[str, str]:
     return ("index", feed)
 
 
-class Store:
-    """Feeds, entries and articles for the fetcher and the reader, safe across processes."""
+class Store(UserState):
+    """Feeds, entries and articles for the fetcher and the reader, safe across processes; the
+    user's own state (`UserState`) in directories of its own."""
 
     def __init__(
         self, data_dir: Path, cache_dir: Path, *, page_cache_bytes: int = 512 * 2**20
@@ -63,9 +61,7 @@ class Store:
         self._search: SearchIndex | None = None
         self._search_lock = threading.Lock()
         self._main = open_cache(self.root / "main", **MAIN_SETTINGS)
-        self._user = open_cache(self.root / "user", **MAIN_SETTINGS)
-        self._read = open_cache(self.root / "read", **MAIN_SETTINGS)
-        self._starred = open_cache(self.root / "starred", **MAIN_SETTINGS)
+        super().__init__(self.root)
         self._pages = open_cache(
             self.cache_dir / "pages",
             eviction_policy="least-recently-stored",
@@ -78,7 +74,7 @@ class Store:
 
     def close(self) -> None:
         self.close_search_index()
-        for cache in (self._main, self._user, self._read, self._starred, self._pages):
+        for cache in self._caches().values():
             cache.close()
 
     def __enter__(self) -> Store:
@@ -134,53 +130,8 @@ class Store:
             self._bump()
 
     def feed_states(self, keys: Iterable[str]) -> dict[str, FeedState]:
-        states = {}
-        for key in keys:
-            state = self.feed_state(key)
-            if state is not None:
-                states[key] = state
-        return states
-
-    # -- subscriptions (feeds added from the CLI, OPML or newsboat) -------------------------
-
-    def subscriptions(self) -> list[dict[str, Any]]:
-        return list(self._user.get("subscriptions", []))
-
-    def set_subscriptions(self, subs: list[dict[str, Any]]) -> None:
-        with _storage_errors(self.root):
-            self._user.set("subscriptions", subs)
-
-    def is_seeded(self) -> bool:
-        """Whether the default feeds were subscribed once already (a read, no transaction)."""
-        return bool(self._user.get("seeded"))
-
-    def seed_subscriptions(self, subs: list[dict[str, Any]]) -> bool:
-        """Subscribe a new store to the default feeds, once: never again after a removal."""
-        with self._user.transact():
-            if self._user.get("seeded"):
-                return False
-            existing = {s["url"] for s in self._user.get("subscriptions", [])}
-            merged = list(self._user.get("subscriptions", [])) + [
-                s for s in subs if s["url"] not in existing
-            ]
-            self._user.set("subscriptions", merged)
-            self._user.set("seeded", True)
-            self._user.set("seeded_urls", [s["url"] for s in subs if s["url"] not in existing])
-        return True
-
-    def seeded_urls(self) -> set[str] | None:
-        """The subscriptions that came from the default list and are still only that (None for
-        a store seeded before the list was kept)."""
-        urls = self._user.get("seeded_urls")
-        return None if urls is None else set(urls)
-
-    def adopt_seeded(self, url: str, default_urls: Iterable[str] = ()) -> None:
-        """The user subscribed to `url` themselves: it is no longer a default to hide."""
-        with _storage_errors(self.root), self._user.transact():
-            urls = self._user.get("seeded_urls")
-            if urls is None:
-                urls = list(default_urls)
-            self._user.set("seeded_urls", [u for u in urls if u != url])
+        found = {key: self.feed_state(key) for key in keys}
+        return {key: state for key, state in found.items() if state is not None}
 
     # -- entries and articles ---------------------------------------------------------------
 
@@ -354,51 +305,6 @@ class Store:
         with _storage_errors(self.root):
             self._main.set(("sitestats", site), stats)
 
-    # -- user state -------------------------------------------------------------------------
-
-    def read_ids(self) -> set[str]:
-        return set(self._read.iterkeys())
-
-    def starred_ids(self) -> set[str]:
-        return set(self._starred.iterkeys())
-
-    def is_read(self, entry_id: str) -> bool:
-        return entry_id in self._read
-
-    def is_starred(self, entry_id: str) -> bool:
-        return entry_id in self._starred
-
-    def set_read(self, entry_ids: Iterable[str], read: bool = True) -> None:
-        with _storage_errors(self.root), self._read.transact():
-            for entry_id in entry_ids:
-                if read:
-                    self._read.set(entry_id, 1)
-                else:
-                    self._read.delete(entry_id)
-
-    def set_starred(self, entry_id: str, starred: bool) -> None:
-        with _storage_errors(self.root):
-            if starred:
-                self._starred.set(entry_id, 1)
-            else:
-                self._starred.delete(entry_id)
-
-    def user_value(self, key: str, default: Any = None) -> Any:
-        """Small user data that must never be evicted (e.g. state waiting for a first fetch)."""
-        value = self._user.get(("value", key), _MISSING)
-        return default if value is _MISSING else from_data(value)
-
-    def set_user_value(self, key: str, value: Any) -> None:
-        with _storage_errors(self.root):
-            self._user.set(("value", key), to_data(value))
-
-    def ui_position(self) -> dict[str, Any]:
-        return dict(self._user.get("position", {}))
-
-    def set_ui_position(self, position: dict[str, Any]) -> None:
-        with _storage_errors(self.root):
-            self._user.set("position", position)
-
     # -- change notification ----------------------------------------------------------------
 
     def generation(self) -> int:
@@ -466,43 +372,28 @@ class Store:
     def index_feeds(self) -> list[str]:
         return [k[1] for k in self._main.iterkeys() if isinstance(k, tuple) and k[0] == "index"]
 
+    def _caches(self) -> dict[str, Any]:
+        return {"main": self._main, "user": self._user, "read": self._read,
+                "starred": self._starred, "pages": self._pages}  # fmt: skip
+
     def check(self) -> list[str]:
         """Problems found: SQLite integrity, index rows naming missing entries, orphan entries."""
-        problems: list[str] = []
-        for name, cache in (("main", self._main), ("user", self._user), ("read", self._read),
-                            ("starred", self._starred), ("pages", self._pages)):  # fmt: skip
-            try:
-                errors = cache.check(fix=False)
-            except sqlite3.DatabaseError as exc:
-                problems.append(f"{cache.directory}/cache.db: {exc}")
-                continue
-            problems.extend(f"{name}: {w.message}" for w in errors)
-        indexed: set[str] = set()
-        for feed in self.index_feeds():
-            for row in self._main.get(_rows_key(feed), []):
-                indexed.add(row[0])
-                if not self.has_entry(row[0]):
-                    problems.append(f"index of {feed} names missing entry {row[0]}")
-        for entry in self.iter_entries():
-            if entry.id not in indexed:
-                problems.append(f"entry {entry.id} is in no feed index")
-        return problems
+        rows = {feed: self._main.get(_rows_key(feed), []) for feed in self.index_feeds()}
+        return cache_problems(self._caches()) + index_problems(
+            rows, self.has_entry, (e.id for e in self.iter_entries())
+        )
 
     def rebuild_indexes(self) -> int:
         """Rebuild every per-feed index from the entries themselves; user state is untouched."""
-        for cache in (self._main, self._user, self._read, self._starred, self._pages):
+        for cache in self._caches().values():
             cache.check(fix=True)
-        rows: dict[str, list[tuple[str, float, str, str, str, str]]] = {}
-        count = 0
-        for entry in self.iter_entries():
-            count += 1
-            for feed in entry.feeds:
-                rows.setdefault(feed, []).append(EntryRow.of(entry, feed).as_tuple())
+        entries = list(self.iter_entries())
+        rows = rows_by_feed(entries)
         with _storage_errors(self.root), self._main.transact():
             for feed in self.index_feeds():
                 if feed not in rows:
                     self._main.delete(_rows_key(feed))
             for feed, feed_rows in rows.items():
-                self._main.set(_rows_key(feed), sorted(feed_rows, key=lambda r: r[1], reverse=True))
+                self._main.set(_rows_key(feed), feed_rows)
             self._bump()
-        return count
+        return len(entries)

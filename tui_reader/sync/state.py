@@ -89,9 +89,9 @@ def subscription_changes(state: SyncState, local_urls: Iterable[str]) -> int:
     """Subscriptions added or removed here since the last sync (not yet sent)."""
     if state.last_sync is None and not state.feeds:
         return 0
-    here = set(local_urls) - set(state.local_only)
+    local = set(local_urls)
     agreed = set(state.feeds)
-    return len(here - agreed) + len(agreed - set(local_urls))
+    return len(local - set(state.local_only) - agreed) + len(agreed - local)
 
 
 def pending(store: Store) -> tuple[SyncState, int]:
@@ -102,7 +102,7 @@ def pending(store: Store) -> tuple[SyncState, int]:
     return state, count
 
 
-def describe(state: SyncState, waiting: int) -> str:
+def describe(state: SyncState, waiting: int, hint: str = " (r/R syncs)") -> str:
     """One status line: when the last sync was, whether it failed, what waits to be sent."""
     if state.last_sync is None:
         text = "Not synced yet"
@@ -113,4 +113,4 @@ def describe(state: SyncState, waiting: int) -> str:
         text += f"; the last try failed: {state.last_error}"
     if waiting:
         text += f"; {waiting} change{'s' if waiting != 1 else ''} waiting for the next sync"
-    return text + " (r/R syncs)"
+    return text + hint

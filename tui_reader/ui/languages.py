@@ -13,7 +13,7 @@ from textual.timer import Timer
 from textual.worker import get_current_worker
 
 from tui_reader.config import Config
-from tui_reader.sanitize import clean_line
+from tui_reader.language import primary_code
 from tui_reader.store import Store
 from tui_reader.ui.base import ReaderBase
 from tui_reader.ui.messages import LanguagesLoaded
@@ -23,9 +23,8 @@ LANGUAGES_DELAY_S = 1.0
 
 
 def normalize_language(value: str) -> str:
-    """One language for "es-ES", "ES_es" and "es": the primary subtag, lower case."""
-    primary = clean_line(value).strip().lower().replace("_", "-").split("-")[0]
-    return "".join(c for c in primary if c.isascii() and c.isalnum())[:8]
+    """One language for "es-ES", "ES_es" and "es" (`language.primary_code`)."""
+    return primary_code(value)
 
 
 class LanguagesMixin(ReaderBase):
