@@ -34,6 +34,15 @@ def _credit_urls(block: Block, hrefs: dict[int, str]) -> list[str]:
     return urls + _URL.findall(block.text)
 
 
+def foreign_canonical(canonical: str, url: str) -> str:
+    """A page's canonical link if it names another site (a translation pointing at its
+    source), else "" (the usual canonical is the page itself)."""
+    if not canonical.startswith(("http://", "https://")) or not url:
+        return ""
+    other = _host(canonical)
+    return canonical if other and other != _host(url) else ""
+
+
 def original_url(article: Article | None, url: str = "", declared: str = "") -> str:
     """The URL of the article this one credits as its source, on another site; "" if none.
 
@@ -41,8 +50,9 @@ def original_url(article: Article | None, url: str = "", declared: str = "") -> 
     when it points to another site. Otherwise the last credit line of the body that links out.
     """
     own = _host(url or (article.url if article else ""))
-    if declared and _host(declared) and _host(declared) != own:
-        return declared
+    for said in (declared, article.canonical if article else ""):
+        if said and _host(said) and _host(said) != own:
+            return said
     if article is None:
         return ""
     hrefs = {link.number: link.href for link in article.links}

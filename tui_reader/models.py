@@ -137,6 +137,8 @@ class Article:
     links: tuple[Link, ...] = ()
     source: TextSource = "page"
     removed: tuple[Removal, ...] = ()
+    # The page's canonical link when it names another site (the article this one translates).
+    canonical: str = ""
 
     @property
     def text(self) -> str:
@@ -163,6 +165,7 @@ class Article:
             "links": [(lk.number, lk.text, lk.href) for lk in self.links],
             "source": self.source,
             "removed": [(r.rule, r.text) for r in self.removed],
+            **({"canonical": self.canonical} if self.canonical else {}),
         }
 
     @classmethod
@@ -178,6 +181,7 @@ class Article:
             links=tuple(Link(*lk) for lk in data.get("links", ())),
             source=data.get("source", "page"),
             removed=tuple(Removal(*r) for r in data.get("removed", ())),
+            canonical=data.get("canonical", ""),
         )
 
 

@@ -15,7 +15,6 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
-from unittest import mock
 
 import pytest
 from hardening_kit import FORBIDDEN, forbidden_in, record
@@ -152,18 +151,10 @@ def feed_bytes(draw: Any) -> bytes:
 
 
 class _BytesFetcher:
-    """Stands in for pipeline.Fetcher: the feed URL answers the fuzzed bytes, pages fail."""
+    """The run's retriever (`ports.Retriever`): the feed URL answers the fuzzed bytes, pages fail."""
 
-    body = b""
-
-    def __init__(self, config: FetchConfig) -> None:
-        pass
-
-    async def __aenter__(self) -> _BytesFetcher:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        pass
+    def __init__(self, body: bytes) -> None:
+        self.body = body
 
     async def fetch(self, url: str, **kwargs: Any) -> FetchResult:
         if url != FEED_URL:
@@ -179,9 +170,11 @@ def _update(data: bytes, tmp: Path, executor: ThreadPoolExecutor) -> tuple[Fetch
         feeds=(FeedConfig(url=FEED_URL, fulltext=False),),
     )
     store = Store(tmp / "data", tmp / "cache")
-    _BytesFetcher.body = data
-    with mock.patch.object(pipeline, "Fetcher", _BytesFetcher):
-        summary = asyncio.run(pipeline.update(config, store, fulltext=False, executor=executor))
+    summary = asyncio.run(
+        pipeline.update(
+            config, store, fulltext=False, executor=executor, retriever=_BytesFetcher(data)
+        )
+    )
     return summary, store
 
 

@@ -9,6 +9,7 @@ other than 80/443; its `_HTTP_PROXY` setting points at that proxy.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import pwd
 import shutil
@@ -135,17 +136,23 @@ class Origin:
         self.server.server_close()
 
 
-def _as_user(uid: int | None) -> Callable[[], None] | None:
-    """A preexec_fn dropping to `uid` (when the tests run as root), in a new session."""
-    if uid is None:
-        return os.setsid
-    gid = pwd.getpwuid(uid).pw_gid
+PR_SET_PDEATHSIG = 1
+
+
+def _as_user(uid: int | None, death_signal: int = 0) -> Callable[[], None]:
+    """A preexec_fn: a new session, dropped to `uid` (when the tests run as root), and, with
+    `death_signal`, that signal when the test process dies, so a killed test session leaves no
+    server behind (set after the uid change, which clears it)."""
+    gid = pwd.getpwuid(uid).pw_gid if uid is not None else 0
 
     def drop() -> None:
         os.setsid()
-        os.setgroups([])
-        os.setgid(gid)
-        os.setuid(uid)
+        if uid is not None:
+            os.setgroups([])
+            os.setgid(gid)
+            os.setuid(uid)
+        if death_signal:
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, death_signal, 0, 0, 0)
 
     return drop
 
@@ -160,6 +167,7 @@ class TTRSS:
         self.pg_port = free_port()
         self.web_port = free_port()
         self.procs: list[subprocess.Popen[Any]] = []
+        self.postgres: subprocess.Popen[Any] | None = None
         self.origin = Origin()
         self.url = f"http://127.0.0.1:{self.web_port}/api/"
         self.pg_dir = self.base / "pg"
@@ -225,16 +233,35 @@ class TTRSS:
         self.pg_dir.mkdir()
         (self.base / "sock").mkdir()
         self._own(self.base)
-        initdb, pg_ctl = _pg_bin("initdb"), _pg_bin("pg_ctl")
-        assert initdb is not None and pg_ctl is not None
+        initdb, postgres = _pg_bin("initdb"), _pg_bin("postgres")
+        assert initdb is not None and postgres is not None
         self.run(initdb, "-D", str(self.pg_dir), "-U", "ttrss", "--auth=trust", "-E", "UTF8",
                  "--no-sync", "--locale=C")  # fmt: skip
-        options = (
-            f"-h 127.0.0.1 -p {self.pg_port} -k {self.base / 'sock'} "
-            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-        )
-        self.run(pg_ctl, "-D", str(self.pg_dir), "-o", options, "-l", str(self.base / "pg.log"),
-                 "-w", "-t", str(int(START_TIMEOUT)), "start")  # fmt: skip
+        # The postmaster is this process's child (not pg_ctl's daemon), so it can be told to
+        # quit when the test process dies.
+        log = (self.base / "pg.log").open("w")
+        self.postgres = subprocess.Popen(
+            [postgres, "-D", str(self.pg_dir), "-h", "127.0.0.1", "-p", str(self.pg_port),
+             "-k", str(self.base / "sock"), "-c", "fsync=off", "-c", "synchronous_commit=off",
+             "-c", "full_page_writes=off"],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=self.base,
+            preexec_fn=_as_user(self.uid, signal.SIGQUIT),
+            env=self._env(),
+        )  # fmt: skip
+        log.close()
+        _wait_port(self.pg_port, self.postgres)
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:  # listening is not yet accepting: "the database system is starting up"
+            try:
+                self.run(_pg_bin("psql") or "psql", "-X", "-q", "-h", "127.0.0.1", "-p",
+                         str(self.pg_port), "-U", "ttrss", "-d", "postgres", "-c", "SELECT 1")  # fmt: skip
+                break
+            except RuntimeError:
+                if time.monotonic() > deadline or self.postgres.poll() is not None:
+                    raise
+                time.sleep(0.05)
         psql = _pg_bin("psql") or "psql"
         self.run(psql, "-X", "-q", "-h", "127.0.0.1", "-p", str(self.pg_port), "-U", "ttrss",
                  "-d", "postgres", "-c", "CREATE DATABASE ttrss")  # fmt: skip
@@ -312,8 +339,8 @@ class TTRSS:
             cwd=self.base / "www",
             stdout=log,
             stderr=subprocess.STDOUT,
-            preexec_fn=_as_user(self.uid),
-            env=self._env() | {"PHP_CLI_SERVER_WORKERS": "2"},
+            preexec_fn=_as_user(self.uid, signal.SIGTERM),
+            env=self._env(),  # one process (no PHP_CLI_SERVER_WORKERS): it dies with its signal
         )
         log.close()
         self.procs.append(proc)
@@ -352,10 +379,16 @@ class TTRSS:
 
     def stop(self) -> None:
         self.stop_web()
-        pg_ctl = _pg_bin("pg_ctl")
-        if pg_ctl is not None and (self.pg_dir / "postmaster.pid").exists():
-            with contextlib.suppress(RuntimeError):
-                self.run(pg_ctl, "-D", str(self.pg_dir), "-m", "immediate", "-w", "stop")
+        if self.postgres is not None:
+            with contextlib.suppress(ProcessLookupError):
+                self.postgres.send_signal(signal.SIGINT)  # fast shutdown
+            try:
+                self.postgres.wait(20)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self.postgres.pid, signal.SIGKILL)
+                self.postgres.wait()
+            self.postgres = None
         self.origin.stop()
         shutil.rmtree(self.base, ignore_errors=True)
 

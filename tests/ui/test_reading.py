@@ -346,3 +346,13 @@ async def test_with_images_on_but_no_support_an_image_number_opens_its_link(
         assert len(app.screen_stack) == 1  # no image screen
         assert status(app).startswith(why)
     assert opened.urls == ["https://img.example/estado.png"]  # type: ignore[attr-defined]
+
+
+async def test_align_left_puts_the_column_at_the_left(config: Config, reading_store: Store) -> None:
+    left = replace(config, reader=replace(config.reader, align="left"))
+    app = make_app(left, reading_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_first(pilot)
+        row = next(r for r in screen_rows(app) if "Los usuarios de Apple" in r)
+        assert row.startswith(" Los usuarios")  # the pane's padding, then the text
+        assert app.article_view.text_width == 80 and not app.entry_list.display

@@ -11,7 +11,7 @@ from textual.pilot import Pilot
 
 from tui_reader.config import Config
 from tui_reader.store import Store
-from tui_reader.ui.app import make_app
+from tui_reader.ui.app import ReaderApp, make_app
 
 SnapCompare = Callable[..., bool]
 
@@ -19,7 +19,9 @@ SnapCompare = Callable[..., bool]
 def keys(*presses: str) -> Callable[[Pilot[Any]], Awaitable[None]]:
     async def run_before(pilot: Pilot[Any]) -> None:
         await settle(pilot)
-        pilot.app.fill_languages()  # not left to the start-up timer: the column is in the shot
+        app = pilot.app
+        assert isinstance(app, ReaderApp)
+        app.fill_languages()  # not left to the start-up timer: the column is in the shot
         await settle(pilot)
         for key in presses:
             await pilot.press(key)

@@ -1,5 +1,5 @@
 """A feed item's `<source>` (the article a translation credits) reaches the entry, survives
-merging and storing, and is the original the reader and `show` name."""
+merging and storing, and is the original the reader and `show` name; so is a canonical link to another site."""
 
 from __future__ import annotations
 
@@ -61,3 +61,23 @@ async def test_a_fetch_stores_the_items_source(
     await update(make_config([feed], fulltext=False), store, executor=counting_executor)
     entry = store.entry(entry_id(canonical_url(feedserver.url("/nota"))))
     assert entry is not None and entry.original == "https://original.example/story"
+
+
+PAGE = """<html><head><title>Nota</title>
+<link rel="canonical" href="{canonical}"></head><body><article><h1>Nota</h1>
+<p>Un texto traducido, lo bastante largo para que sea un artículo y no un resumen corto.</p>
+<p>Otro párrafo con más texto para que el extractor lo tome como el cuerpo del artículo.</p>
+</article></body></html>"""
+
+
+def test_a_canonical_link_to_another_site_is_the_original() -> None:
+    from tui_reader.extract import extract_article
+
+    url = "https://mio.example/nota"
+    elsewhere = extract_article(PAGE.format(canonical="https://source.example/x"), url)
+    assert elsewhere.canonical == "https://source.example/x"
+    assert original_url(elsewhere, url) == "https://source.example/x"
+    assert Article.from_dict(elsewhere.to_dict()).canonical == "https://source.example/x"
+    itself = extract_article(PAGE.format(canonical="https://mio.example/nota?amp=1"), url)
+    assert itself.canonical == "" and "canonical" not in itself.to_dict()
+    assert original_url(itself, url) == ""

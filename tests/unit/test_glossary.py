@@ -164,3 +164,32 @@ def test_show_prints_repaired_text_unless_published(
     out = capsys.readouterr().out
     assert "Los usuarios de Manzana iCloud protestan en Gorjeo." in out
     assert "Repaired names" not in out
+
+
+SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "eval" / "translated-dev"
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="needs ../shared/eval/translated-dev")
+@pytest.mark.parametrize(
+    ("page", "published", "brand"),
+    [
+        ("mundogadget-02", "Gorjeo", "Twitter"),
+        ("tecnoflash-03", "Ventanas 11", "Windows 11"),
+        ("portalnerd-01", "Janelas 11", "Windows 11"),
+    ],
+)
+def test_the_dev_corpus_brand_names_are_repaired(
+    glossary: Glossary, page: str, published: str, brand: str
+) -> None:
+    import gzip
+    import json
+
+    from tui_reader.extract import extract_article
+
+    meta = json.loads((SHARED / "ground-truth.json").read_text(encoding="utf-8"))[page]
+    html = gzip.decompress((SHARED / "html" / f"{page}.html.gz").read_bytes())
+    article = extract_article(html, meta["url"])
+    assert published in article.title + article.text
+    fixed = repair_article(article, glossary)
+    assert brand in fixed.title and published not in fixed.title
+    assert published not in fixed.article.text and brand in fixed.article.text

@@ -31,9 +31,12 @@ def imported_top_levels() -> set[str]:
 
 
 def test_every_imported_library_is_a_declared_dependency() -> None:
+    """A dependency, or an optional extra's (imported only where that extra is used)."""
+    extras = project()["optional-dependencies"]  # type: ignore[index]
+    optional = [r for name, reqs in extras.items() if name != "test" for r in reqs]  # type: ignore[attr-defined]
     declared = {
         Requirement(r).name.lower().replace("_", "-")
-        for r in project()["dependencies"]  # type: ignore[attr-defined]
+        for r in [*project()["dependencies"], *optional]  # type: ignore[misc]
     }
     distributions = metadata.packages_distributions()
     missing = {}

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
+from tui_reader.credits import foreign_canonical
 from tui_reader.extract import metadata
 from tui_reader.extract.boilerplate import (
     BlockContext,
@@ -256,4 +257,5 @@ def run(
         links=links,
         source=source,
         removed=dedupe_removed(r for r in removed if r.text),
+        canonical=foreign_canonical(meta.canonical, page_url),
     )

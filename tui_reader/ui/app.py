@@ -1,4 +1,6 @@
-"""The reader app: feeds | entries | article, one pane at a time below 100 columns.
+"""The reader app. Lists: feeds | entries (one pane at a time below 100 columns). Reading: the
+article gets up to `measure` columns, centred or left, and the panes it leaves no room for fold
+away until `q` (see `apply_layout`).
 
 `ReaderApp` is composed here (layout, key bindings, panes, the prompt, the title) from one
 class per flow, each over the shared state of `ReaderBase` (ui/base.py):

@@ -6,19 +6,16 @@ import asyncio
 import contextlib
 import functools
 import logging
-import multiprocessing
 import os
 import sqlite3
-import sys
 from collections.abc import Callable, Coroutine, Iterable, Mapping
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Literal, ParamSpec, TypeVar
 from urllib.parse import urlsplit
 
-from tui_reader import lifeline
-from tui_reader.config import Config, FeedConfig, merge_tables
+from tui_reader.config import Config, FeedConfig
 from tui_reader.feeds.fetch import (
     PAGE_ACCEPT,
     Fetcher,
@@ -39,16 +36,26 @@ from tui_reader.feeds.links import (
 )
 from tui_reader.feeds.parse import FeedParseError, ParsedFeed, ParsedItem, parse_feed
 from tui_reader.filters import Killfile
+from tui_reader.indexing import forget_in_search
 from tui_reader.language import contradicts, primary_code
 from tui_reader.models import Article, Entry, FeedResult, FeedState, FetchSummary, utcnow
+from tui_reader.pipeline.feed_http import answered, not_due
+from tui_reader.pipeline.pool import (
+    ExtractSource,
+    _extract_job,
+    _extract_many_job,
+    _Extraction,
+    make_executor,
+    stored_stats,
+)
+from tui_reader.pipeline.reextract import reextract as reextract
+from tui_reader.ports import Retriever, RunStore
 from tui_reader.sanitize import clean_line
 from tui_reader.search import Document, SearchIndexError
 from tui_reader.services import (
     PENDING_STATE,
     apply_pending_state,
     effective_feeds,
-    feed_titles,
-    find_feeds,
     keep_days,
     keep_days_by_feed,
 )
@@ -58,10 +65,7 @@ LOG = logging.getLogger(__name__)
 T = TypeVar("T")
 P = ParamSpec("P")
 Mode = Literal["page", "feed", "auto"]
-ExtractSource = Literal["page", "feed"]
 
-# A 429 without Retry-After: leave the feed alone this long.
-DEFAULT_RATE_LIMIT_WAIT = timedelta(hours=1)
 # Two items with near-identical titles published this close together are one story.
 STORY_WINDOW = timedelta(days=3)
 
@@ -85,105 +89,6 @@ def _log_skipped(feed: FeedConfig, parsed: ParsedFeed) -> None:
     more = len(parsed.skipped) - MAX_SKIPPED_LOGGED
     if more > 0:
         LOG.info("feed %s: %d more items skipped", name, more)
-
-
-# -- work done in the process pool ---------------------------------------------------------------
-
-
-def _extract_job(
-    html: str, url: str, rules: Any, stats: Any, source: ExtractSource, language: str = ""
-) -> Article:
-    """Extraction, in a worker: the only caller of `tui_reader.extract.extract_article`.
-
-    `language`, when the feed or item declares one, spares the worker the language detection
-    (and loading its model) for a text that states no language of its own.
-    """
-    from tui_reader.extract import extract_article
-
-    return extract_article(
-        html, url, rules=rules, site_stats=stats, source=source, language=language
-    )
-
-
-def _extract_many_job(
-    jobs: list[tuple[str, str, str]], rules: Any, stats_by_site: dict[str, Any]
-) -> list[Article]:
-    """Extraction of many feed items' content in one worker call (html, url, language each).
-
-    One call per feed, not per item: a round trip through the pool (the rules pickled with it)
-    cost about as much as converting the content itself. Each item is extracted with its site's
-    stats counting the items before it, as the run's own stats will count them.
-    """
-    from tui_reader.extract import extract_article, update_site_stats
-
-    stats = dict(stats_by_site)
-    articles = []
-    for html, url, language in jobs:
-        site = site_of(url)
-        article = extract_article(
-            html, url, rules=rules, site_stats=stats.get(site), source="feed", language=language
-        )
-        if article.blocks:
-            stats[site] = update_site_stats(stats.get(site), article, rules.repetition)
-        articles.append(article)
-    return articles
-
-
-def _start_resource_tracker() -> None:
-    """Start multiprocessing's resource tracker even where stderr has no file descriptor.
-
-    The tracker is handed `sys.stderr.fileno()`; inside a running Textual app stderr is a
-    capture whose fileno is -1, and the pool would fail to start ("bad value(s) in
-    fds_to_keep"). Its warnings then go to /dev/null, not over the screen.
-    """
-    from multiprocessing import resource_tracker
-
-    try:
-        usable = sys.stderr is not None and sys.stderr.fileno() >= 0
-    except (AttributeError, ValueError, OSError):
-        usable = False
-    if usable:
-        return
-    with open(os.devnull, "w") as null, contextlib.redirect_stderr(null):
-        resource_tracker.ensure_running()
-
-
-def make_executor(config: Config) -> Executor:
-    """The run's process pool, started by forkserver: forking a multi-threaded reader is unsafe."""
-    _start_resource_tracker()
-    workers = config.fetch.workers or os.cpu_count() or 1
-    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    return ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=multiprocessing.get_context(method),
-        initializer=lifeline.watch_parent,
-        initargs=lifeline.pool_initargs(),
-    )
-
-
-class _Extraction:
-    """The extraction package's rules and stats, imported when first needed (not at start-up)."""
-
-    def __init__(self, config: Config) -> None:
-        self.config = config
-        self._rules: dict[int, Any] = {}
-
-    def rules(self, feed: FeedConfig | None) -> Any:
-        from tui_reader.extract import load_rules
-
-        table: Mapping[str, Any] = self.config.extract
-        if feed is not None and feed.extract:
-            table = merge_tables(self.config.extract, feed.extract)
-        key = id(feed.extract) if feed is not None and feed.extract else 0
-        if key not in self._rules:
-            self._rules[key] = load_rules(table)
-        return self._rules[key]
-
-    def update_stats(self, stats: Any, article: Article, rules: Any) -> Any:
-        """Count the article's blocks under the same repetition rules that extracted it."""
-        from tui_reader.extract import update_site_stats
-
-        return update_site_stats(stats, article, rules.repetition)
 
 
 def _language(declared: str, item: ParsedItem, article: Article | None) -> str:
@@ -227,8 +132,8 @@ class _Page:
 @dataclass
 class _Run:
     config: Config
-    store: Store
-    fetcher: Fetcher
+    store: RunStore
+    fetcher: Retriever
     fulltext: bool
     executor: Executor | None
     now: datetime = field(default_factory=utcnow)
@@ -321,7 +226,7 @@ class _Run:
 
     def site_stats(self, site: str) -> Any:
         if site not in self.stats:
-            self.stats[site] = _stored_stats(self.store, site)
+            self.stats[site] = stored_stats(self.store, site)
         return self.stats[site]
 
     def mode(self, feed: FeedConfig) -> Mode:
@@ -694,21 +599,9 @@ class _Run:
         supplied = self.supplied.get(feed.url)
         if supplied is not None:  # a sync server's copy of the feed: nothing to fetch
             return await self._store_parsed(feed, replace(state, last_fetch=now), supplied, now)
-        if state.status == "gone":
-            return FeedResult(feed.url, "skipped", error=state.error)
-        if (
-            not self.force
-            and feed.interval_minutes
-            and state.last_fetch is not None
-            and now - state.last_fetch < timedelta(minutes=feed.interval_minutes)
-        ):
-            return FeedResult(feed.url, "skipped")  # not due yet: its own fetch interval
-        if state.retry_after is not None and state.retry_after > now:
-            return FeedResult(
-                feed.url,
-                "skipped",
-                error=f"the server asked to wait until {state.retry_after:%Y-%m-%d %H:%M} UTC",
-            )
+        skipped = not_due(feed, state, now, self.force)
+        if skipped is not None:
+            return skipped
         url = state.url or feed.url
         info = HTTPInfo(state.etag, state.last_modified)
         state = replace(state, last_fetch=now)
@@ -717,28 +610,10 @@ class _Run:
         except FetchError as exc:
             self.store.put_feed_state(replace(state, status="error", error=_one_line(exc)))
             return FeedResult(feed.url, "failed", error=_one_line(exc))
-        if res.status in (200, 304):
-            state = replace(state, url=res.permanent_url or url)
-        if res.not_modified:
-            self.store.put_feed_state(
-                replace(state, status="not_modified", error="", last_ok=now, retry_after=None)
-            )
-            return FeedResult(feed.url, "not_modified", status_code=304)
-        if res.status == 410:
-            error = "the server says this feed is gone for good (HTTP 410); unsubscribe from it"
-            self.store.put_feed_state(replace(state, status="gone", error=error))
-            return FeedResult(feed.url, "gone", error=error, status_code=410)
-        if res.status == 429 or (res.status == 503 and res.retry_after is not None):
-            until = res.retry_after or now + DEFAULT_RATE_LIMIT_WAIT
-            error = f"{status_error(res.status)}; next try after {until:%Y-%m-%d %H:%M} UTC"
-            self.store.put_feed_state(
-                replace(state, status="error", error=error, retry_after=until)
-            )
-            return FeedResult(feed.url, "skipped", error=error, status_code=res.status)
-        if res.status != 200:
-            error = status_error(res.status)
-            self.store.put_feed_state(replace(state, status="error", error=error))
-            return FeedResult(feed.url, "failed", error=error, status_code=res.status)
+        state, result = answered(feed, state, url, res, now)
+        if result is not None:
+            self.store.put_feed_state(state)
+            return result
         try:
             parsed = await self.in_pool(
                 functools.partial(parse_feed, now=now), res.content, res.final_url, res.headers
@@ -908,6 +783,7 @@ async def update(
     executor: Executor | None = None,
     force: bool = False,
     supplied: Mapping[str, ParsedFeed] | None = None,
+    retriever: Retriever | None = None,
 ) -> FetchSummary:
     """Fetch every feed (or `feeds`) once, store new entries and articles, apply retention.
 
@@ -917,17 +793,20 @@ async def update(
     The process pool is started only when something needs parsing, so a run where every feed
     answers 304 costs no processes. `executor` lets the caller share one pool (or a thread pool
     in tests); it is not shut down here. `supplied`: feeds already parsed by URL (a sync
-    server's copy), stored without being fetched.
+    server's copy), stored without being fetched. `retriever`: what fetches feeds and pages
+    (the caller's to close), else a `Fetcher` on `config.fetch` made for this run.
     """
     if feeds is None:
         feeds = effective_feeds(config, store)
     run: _Run | None = None
     try:
-        async with Fetcher(config.fetch) as fetcher:
+        async with contextlib.AsyncExitStack() as stack:
+            if retriever is None:
+                retriever = await stack.enter_async_context(Fetcher(config.fetch))
             run = _Run(
                 config,
                 store,
-                fetcher,
+                retriever,
                 fulltext,
                 executor,
                 progress=progress,
@@ -943,28 +822,10 @@ async def update(
     removed = store.prune(
         keep_days_by_feed(config, feeds), keep_entries=config.storage.keep_entries
     )
-    _forget_in_search(store, removed)
+    forget_in_search(store, removed)
     if run is not None and run.stored:
         apply_pending_state(store, run.stored)
     return FetchSummary(tuple(results))
-
-
-def _stored_stats(store: Store, site: str) -> Any:
-    """A site's extraction stats, kept in the store as data, as the extraction's `SiteStats`."""
-    from tui_reader.extract.repetition import SiteStats
-
-    return SiteStats.from_data(store.site_stats(site))
-
-
-def _forget_in_search(store: Store, entry_ids: list[str]) -> None:
-    """Take entries retention removed out of the search index; a broken index fails nothing."""
-    if not entry_ids:
-        return
-    try:
-        store.search_index().remove_many(entry_ids)
-    except (SearchIndexError, sqlite3.Error, OSError) as exc:
-        LOG.warning("search index not updated: %s", _one_line(exc))
-        store.close_search_index()
 
 
 def _synchronous(fn: Callable[P, Coroutine[Any, Any, T]]) -> Callable[P, T]:
@@ -979,89 +840,3 @@ def _synchronous(fn: Callable[P, Coroutine[Any, Any, T]]) -> Callable[P, T]:
 
 # `update` for synchronous callers (the CLI, a reader's worker thread), with its parameters.
 run_update = _synchronous(update)
-
-
-def reextract(
-    config: Config,
-    store: Store,
-    feed: str | None = None,
-    *,
-    feeds: list[FeedConfig] | None = None,
-    executor: Executor | None = None,
-) -> int:
-    """Extract again, without the network, every entry whose raw page or feed content is cached.
-
-    For rules that changed since the fetch. Limited to `feeds`, or to the feeds `feed` names
-    (a URL, title or tag as for `fetch --feed`; LookupError if none matches), else every feed.
-    Returns how many articles were re-extracted.
-    """
-    all_feeds = effective_feeds(config, store)
-    if feeds is not None:
-        chosen = list(feeds)
-    elif feed is not None:
-        chosen = find_feeds(all_feeds, feed, feed_titles(store, all_feeds))
-        if not chosen:
-            raise LookupError(f"no feed matches {feed!r}")
-    else:
-        chosen = all_feeds
-    extraction = _Extraction(config)
-    by_url = {f.url: f for f in [*all_feeds, *chosen]}
-    ids: dict[str, None] = {}
-    for f in chosen:
-        for row in store.rows(f.url):
-            ids[row.id] = None
-    if not ids:
-        return 0
-    pool = executor or make_executor(config)
-    try:
-        return _reextract(store, list(ids), by_url, extraction, pool)
-    finally:
-        if executor is None:
-            pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _reextract(
-    store: Store,
-    ids: Iterable[str],
-    by_url: dict[str, FeedConfig],
-    extraction: _Extraction,
-    pool: Executor,
-) -> int:
-    jobs = []
-    stats_by_site: dict[str, Any] = {}
-    for eid in ids:
-        raw = store.raw(eid)
-        entry = store.entry(eid)
-        if raw is None or entry is None:
-            continue
-        source: ExtractSource = "feed" if raw[0] == "feed" else "page"
-        feed = next((by_url[f] for f in entry.feeds if f in by_url), None)
-        rules = extraction.rules(feed)
-        site = site_of(entry.url)
-        if site not in stats_by_site:
-            stats_by_site[site] = _stored_stats(store, site)
-        stats = stats_by_site[site]
-        jobs.append(
-            (entry, source, pool.submit(_extract_job, raw[1], entry.url, rules, stats, source))
-        )
-    count = 0
-    by_feed: dict[str, tuple[list[Entry], dict[str, Article]]] = {}
-    for entry, source, job in jobs:
-        try:
-            article = job.result()
-        except Exception as exc:
-            LOG.warning("re-extraction of %s failed: %s", entry.url, _one_line(exc))
-            continue
-        if not article.blocks:
-            continue
-        if source == "feed":
-            old = store.article(entry.id)
-            if old is not None and old.source == "summary":
-                article = replace(article, source="summary")
-        entries, articles = by_feed.setdefault(entry.feeds[0], ([], {}))
-        entries.append(replace(entry, has_article=True))
-        articles[entry.id] = article
-        count += 1
-    for feed_url, (entries, articles) in by_feed.items():
-        store.add_entries(feed_url, entries, articles)
-    return count

@@ -1,0 +1,30 @@
+"""The search index kept in step with retention: a broken index fails no fetch.
+
+(A first room of the run's split, issue 13: the run's own indexing of new entries is still in
+`pipeline._Run.index`.)
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+
+from tui_reader.ports import RunStore
+from tui_reader.sanitize import clean_line
+from tui_reader.search import SearchIndexError
+
+LOG = logging.getLogger("tui_reader.pipeline")
+
+
+def forget_in_search(store: RunStore, entry_ids: list[str]) -> None:
+    """Take entries retention removed out of the search index; a broken index fails nothing."""
+    if not entry_ids:
+        return
+    try:
+        store.search_index().remove_many(entry_ids)
+    except (SearchIndexError, sqlite3.Error, OSError) as exc:
+        lines = str(exc).strip().splitlines()
+        LOG.warning(
+            "search index not updated: %s", clean_line(lines[0]) if lines else type(exc).__name__
+        )
+        store.close_search_index()

@@ -1,0 +1,126 @@
+"""The run's process pool: extraction in worker processes, and its rules and site statistics.
+
+The jobs are module-level functions (pickled by name to the workers); the pool is started by
+forkserver, its workers watching the program (`lifeline`) so they die with it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import sys
+from collections.abc import Mapping
+from concurrent.futures import Executor, ProcessPoolExecutor
+from typing import Any, Literal
+
+from tui_reader import lifeline
+from tui_reader.config import Config, FeedConfig, merge_tables
+from tui_reader.feeds.links import site_of
+from tui_reader.models import Article
+from tui_reader.ports import RunStore
+
+ExtractSource = Literal["page", "feed"]
+
+
+def _extract_job(
+    html: str, url: str, rules: Any, stats: Any, source: ExtractSource, language: str = ""
+) -> Article:
+    """Extraction, in a worker: the only caller of `tui_reader.extract.extract_article`.
+
+    `language`, when the feed or item declares one, spares the worker the language detection
+    (and loading its model) for a text that states no language of its own.
+    """
+    from tui_reader.extract import extract_article
+
+    return extract_article(
+        html, url, rules=rules, site_stats=stats, source=source, language=language
+    )
+
+
+def _extract_many_job(
+    jobs: list[tuple[str, str, str]], rules: Any, stats_by_site: dict[str, Any]
+) -> list[Article]:
+    """Extraction of many feed items' content in one worker call (html, url, language each).
+
+    One call per feed, not per item: a round trip through the pool (the rules pickled with it)
+    cost about as much as converting the content itself. Each item is extracted with its site's
+    stats counting the items before it, as the run's own stats will count them.
+    """
+    from tui_reader.extract import extract_article, update_site_stats
+
+    stats = dict(stats_by_site)
+    articles = []
+    for html, url, language in jobs:
+        site = site_of(url)
+        article = extract_article(
+            html, url, rules=rules, site_stats=stats.get(site), source="feed", language=language
+        )
+        if article.blocks:
+            stats[site] = update_site_stats(stats.get(site), article, rules.repetition)
+        articles.append(article)
+    return articles
+
+
+def _start_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker even where stderr has no file descriptor.
+
+    The tracker is handed `sys.stderr.fileno()`; inside a running Textual app stderr is a
+    capture whose fileno is -1, and the pool would fail to start ("bad value(s) in
+    fds_to_keep"). Its warnings then go to /dev/null, not over the screen.
+    """
+    from multiprocessing import resource_tracker
+
+    try:
+        usable = sys.stderr is not None and sys.stderr.fileno() >= 0
+    except (AttributeError, ValueError, OSError):
+        usable = False
+    if usable:
+        return
+    with open(os.devnull, "w") as null, contextlib.redirect_stderr(null):
+        resource_tracker.ensure_running()
+
+
+def make_executor(config: Config) -> Executor:
+    """The run's process pool, started by forkserver: forking a multi-threaded reader is unsafe."""
+    _start_resource_tracker()
+    workers = config.fetch.workers or os.cpu_count() or 1
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context(method),
+        initializer=lifeline.watch_parent,
+        initargs=lifeline.pool_initargs(),
+    )
+
+
+class _Extraction:
+    """The extraction package's rules and stats, imported when first needed (not at start-up)."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self._rules: dict[int, Any] = {}
+
+    def rules(self, feed: FeedConfig | None) -> Any:
+        from tui_reader.extract import load_rules
+
+        table: Mapping[str, Any] = self.config.extract
+        if feed is not None and feed.extract:
+            table = merge_tables(self.config.extract, feed.extract)
+        key = id(feed.extract) if feed is not None and feed.extract else 0
+        if key not in self._rules:
+            self._rules[key] = load_rules(table)
+        return self._rules[key]
+
+    def update_stats(self, stats: Any, article: Article, rules: Any) -> Any:
+        """Count the article's blocks under the same repetition rules that extracted it."""
+        from tui_reader.extract import update_site_stats
+
+        return update_site_stats(stats, article, rules.repetition)
+
+
+def stored_stats(store: RunStore, site: str) -> Any:
+    """A site's extraction stats, kept in the store as data, as the extraction's `SiteStats`."""
+    from tui_reader.extract.repetition import SiteStats
+
+    return SiteStats.from_data(store.site_stats(site))
