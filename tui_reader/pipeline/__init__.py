@@ -37,9 +37,9 @@ from tui_reader.feeds.links import (
 from tui_reader.feeds.parse import FeedParseError, ParsedFeed, ParsedItem, parse_feed
 from tui_reader.filters import Killfile
 from tui_reader.indexing import forget_in_search
-from tui_reader.language import contradicts, primary_code
 from tui_reader.models import Article, Entry, FeedResult, FeedState, FetchSummary, utcnow
 from tui_reader.pipeline.feed_http import answered, not_due
+from tui_reader.pipeline.items import entry_language, kept_items
 from tui_reader.pipeline.pool import (
     ExtractSource,
     _extract_job,
@@ -89,15 +89,6 @@ def _log_skipped(feed: FeedConfig, parsed: ParsedFeed) -> None:
     more = len(parsed.skipped) - MAX_SKIPPED_LOGGED
     if more > 0:
         LOG.info("feed %s: %d more items skipped", name, more)
-
-
-def _language(declared: str, item: ParsedItem, article: Article | None) -> str:
-    """The entry's language (a primary code): its article's (declared, checked against the
-    text in the worker), else the declaration, unless the title and summary contradict it."""
-    if article is not None and article.language:
-        return article.language
-    primary = primary_code(declared)
-    return contradicts(f"{item.title}\n{item.summary}", primary) or primary
 
 
 def _uses_feed_content(mode: Mode, item: ParsedItem) -> bool:
@@ -552,7 +543,7 @@ class _Run:
             author=item.author or (article.author if article else ""),
             site=clean_line(site) or site_of(url),
             summary=item.summary,
-            language=_language(declared, item, article),
+            language=entry_language(declared, item, article),
             via=via,
             guid=item.guid,
             has_article=has_article,
@@ -637,7 +628,9 @@ class _Run:
         validators = validators or HTTPInfo()
         _log_skipped(feed, parsed)
         mode = self.mode(feed)
-        items = self.kept_items(feed, parsed, now)
+        items = kept_items(
+            parsed.items, now, keep_days(self.config, feed), self.config.storage.keep_entries
+        )
         identities = [self.identify(item.link) for item in items]
         feed_site = parsed.site_url or feed.url
         self.extract_feed_content(
@@ -719,14 +712,6 @@ class _Run:
             {eid: a for eid, a in articles.items() if eid not in merged.rejected},
         )
         return FeedResult(feed.url, "ok", new_entries=new, extracted=extracted, status_code=200)
-
-    def kept_items(self, feed: FeedConfig, parsed: ParsedFeed, now: datetime) -> list[ParsedItem]:
-        """The items worth storing: the feed's newest `keep_entries` whatever their age (a
-        quiet blog's last posts), and any within its keep_days. Nothing else is fetched."""
-        cutoff = now - timedelta(days=keep_days(self.config, feed))
-        newest = sorted(parsed.items, key=lambda item: item.published, reverse=True)
-        keep = {id(item) for item in newest[: self.config.storage.keep_entries]}
-        return [item for item in parsed.items if id(item) in keep or item.published >= cutoff]
 
     def index(self, entries: Iterable[Entry], articles: Mapping[str, Article]) -> None:
         """Make new and updated entries searchable; a broken index never fails a fetch."""
