@@ -13,7 +13,7 @@ MAX_LINES = 400
 # Modules not yet split, each at most as long as it is listed: the list only shrinks. A change
 # that needs more room puts the new code in a module of its own.
 NOT_YET_SPLIT = {
-    "pipeline/__init__.py": 835,
+    "pipeline/__init__.py": 790,
     "config.py": 453,
 }
 

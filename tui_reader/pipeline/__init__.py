@@ -12,7 +12,7 @@ from collections.abc import Callable, Coroutine, Iterable, Mapping
 from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any, Literal, ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 from urllib.parse import urlsplit
 
 from tui_reader.config import Config, FeedConfig
@@ -39,7 +39,15 @@ from tui_reader.filters import Killfile
 from tui_reader.indexing import forget_in_search
 from tui_reader.models import Article, Entry, FeedResult, FeedState, FetchSummary, utcnow
 from tui_reader.pipeline.feed_http import answered, not_due
-from tui_reader.pipeline.items import entry_language, kept_items
+from tui_reader.pipeline.items import (
+    Mode,
+    _language,
+    _log_skipped,
+    _Page,
+    _Story,
+    _uses_feed_content,
+    kept_items,
+)
 from tui_reader.pipeline.pool import (
     ExtractSource,
     _extract_job,
@@ -64,7 +72,6 @@ from tui_reader.store import Store, StoreError
 LOG = logging.getLogger(__name__)
 T = TypeVar("T")
 P = ParamSpec("P")
-Mode = Literal["page", "feed", "auto"]
 
 # Two items with near-identical titles published this close together are one story.
 STORY_WINDOW = timedelta(days=3)
@@ -75,49 +82,7 @@ def _one_line(exc: BaseException) -> str:
     return clean_line(lines[0]) if lines else type(exc).__name__
 
 
-# Skipped items named one by one in the log, per feed and run; the rest are counted.
-MAX_SKIPPED_LOGGED = 20
-
-
-def _log_skipped(feed: FeedConfig, parsed: ParsedFeed) -> None:
-    """The items of a feed that were left out (no link, a repeated guid, a non-http link)."""
-    if not parsed.skipped:
-        return
-    name = clean_line(feed.url)
-    for reason in parsed.skipped[:MAX_SKIPPED_LOGGED]:
-        LOG.info("feed %s: item skipped: %s", name, clean_line(reason))
-    more = len(parsed.skipped) - MAX_SKIPPED_LOGGED
-    if more > 0:
-        LOG.info("feed %s: %d more items skipped", name, more)
-
-
-def _uses_feed_content(mode: Mode, item: ParsedItem) -> bool:
-    """Whether an item's article is made from the feed's content rather than its page."""
-    return mode == "feed" or (mode == "auto" and item.content_complete)
-
-
 # -- one run -------------------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class _Story:
-    """What one feed item became: its entry, and its article if this run made one."""
-
-    entry: Entry
-    article: Article | None = None
-    extracted: bool = False
-    # The key of its page work in `_Run.pages`, if its page was fetched in this run.
-    page_key: str = ""
-
-
-@dataclass(slots=True)
-class _Page:
-    """A fetched (or known) article page: its final id and URL, and the article if extracted."""
-
-    id: str
-    url: str
-    article: Article | None = None
-    extracted: bool = False
 
 
 @dataclass
@@ -197,8 +162,7 @@ class _Run:
             whole = article is not None and article.source != "summary"
             own = self.own_seen.pop(eid, None)
             if whole and own is None:
-                entry = self.store.entry(eid)
-                own = entry is not None and entry.own
+                own = getattr(self.store.entry(eid), "own", False)
             known = self.full[eid] = (whole, bool(whole and own))
         return known
 
@@ -463,8 +427,7 @@ class _Run:
             # An article is only ever stored with its entry: none to look up.
             self.full.setdefault(eid, (False, False))
             return eid, kept_url(link), False
-        if eid not in self.full:  # spares `stored_before` reading the entry again
-            self.own_seen[eid] = stored.own
+        self.own_seen.setdefault(eid, stored.own)  # spares `stored_before` reading it again
         return eid, stored.url, True
 
     async def story(
@@ -543,7 +506,7 @@ class _Run:
             author=item.author or (article.author if article else ""),
             site=clean_line(site) or site_of(url),
             summary=item.summary,
-            language=entry_language(declared, item, article),
+            language=_language(declared, item, article),
             via=via,
             guid=item.guid,
             has_article=has_article,
