@@ -79,8 +79,10 @@ def test_show_json_and_list_json(filled: Path, capsys: pytest.CaptureFixture[str
     assert shown["links"][0]["href"] == "https://fuente.example/x"
 
 
-def test_unknown_entry_is_a_user_error(filled: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["show", "nope"]) == 2
+def test_unknown_entry_is_one_line_and_exit_1(
+    filled: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["show", "nope"]) == 1, "not there, as grep says: not a usage error"
     assert "no entry with id" in capsys.readouterr().err
 
 
@@ -92,7 +94,7 @@ def test_feeds_add_list_remove(
     assert main(["feeds", "add", other, "--tag", "pt"]) == 0
     assert capsys.readouterr().out == f"subscribed: {other}\n"
     assert main(["feeds", "list", "--json"]) == 0
-    urls = [f["url"] for f in json.loads(capsys.readouterr().out)]
+    urls = [json.loads(line)["url"] for line in capsys.readouterr().out.splitlines()]
     assert urls == [FEED, other]
     assert main(["feeds", "add", "javascript:alert(1)"]) == 2
     assert main(["feeds", "remove", FEED]) == 2, "a feed from the config file is removed there"

@@ -81,7 +81,8 @@ def test_cold_then_warm_fetch_of_50_feeds(feedserver: FeedServer, tmp_path: Path
     feedserver.requests.clear()
     warm = fetch(config, "--json")
     assert warm.returncode == 0, warm.stderr
-    report = json.loads(warm.stdout)
+    *feeds, report = [json.loads(line) for line in warm.stdout.splitlines()]
+    assert len(feeds) == N_FEEDS and all(f["outcome"] == "not_modified" for f in feeds)
     assert report["summary"]["not_modified"] == N_FEEDS
     assert report["summary"]["new_entries"] == 0
     assert sum(n for p, n in feedserver.requests.items() if "/2024/" in p) == 0, "no page fetched"

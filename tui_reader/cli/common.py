@@ -19,25 +19,39 @@ def err(message: str) -> None:
 
 
 @contextmanager
-def open_store(config: Config) -> Iterator[Store]:
+def open_store(config: Config, *, writing: bool = False) -> Iterator[Store]:
+    """The store; a read-only one (or cache dir) said so in a line, unless writing will refuse."""
     from tui_reader.services import store_for
 
     store = store_for(config)
     try:
+        if not (writing and store.read_only):
+            for notice in store.notices:
+                err(notice)
         yield store
     finally:
         store.close()
 
 
-def select_feeds(feeds: list[FeedConfig], names: list[str] | None) -> list[FeedConfig]:
-    """The feeds `names` name (URL, title or tag), all of them if none; UserError if one is unknown."""
-    from tui_reader.services import find_feeds
+def say(args: Any, message: str) -> None:
+    """An informational line on stdout ("subscribed: …"), unless -q."""
+    if not getattr(args, "quiet", False):
+        print(message)
+
+
+def select_feeds(
+    feeds: list[FeedConfig], names: list[str] | None, store: Store | None = None
+) -> list[FeedConfig]:
+    """The feeds `names` name (URL, title or tag; with `store`, also the title a feed gives
+    itself, as `feeds list` shows it), all of them if none; UserError if one is unknown."""
+    from tui_reader.services import feed_titles, find_feeds
 
     if not names:
         return feeds
+    titles = feed_titles(store, feeds) if store is not None else {}
     chosen: dict[str, FeedConfig] = {}
     for name in names:
-        found = find_feeds(feeds, name)
+        found = find_feeds(feeds, name, titles)
         if not found:
             raise UserError(f"no subscribed feed matches {name!r} (see `tui-reader feeds list`)")
         chosen.update((f.url, f) for f in found)

@@ -12,13 +12,13 @@ from tui_reader.cli.output import (
     hit_lines,
     hit_record,
     print_json,
-    print_json_document,
+    print_json_lines,
     row_line,
     row_record,
     status_line,
     status_record,
 )
-from tui_reader.cli.parser import EXIT_OK, UserError
+from tui_reader.cli.parser import EXIT_OK, NotFound, UserError
 from tui_reader.config import Config
 from tui_reader.store import StoreError
 
@@ -29,7 +29,7 @@ def cmd_list(config: Config, args: argparse.Namespace) -> int:
     with open_store(config) as store:
         feeds = effective_feeds(config, store)
         if args.feed:
-            feeds = select_feeds(feeds, [args.feed])
+            feeds = select_feeds(feeds, [args.feed], store)
         rows = store.all_rows([f.url for f in feeds])
         read = store.read_ids()
         starred = store.starred_ids()
@@ -56,12 +56,17 @@ def cmd_show(config: Config, args: argparse.Namespace) -> int:
     from tui_reader.glossary import GlossaryError, for_display
     from tui_reader.models import Article
     from tui_reader.render import article_text
+    from tui_reader.services import AmbiguousId, resolve_entry_id
 
     with open_store(config) as store:
-        entry = store.entry(args.id)
+        try:
+            entry_id = resolve_entry_id(store, args.id)
+        except AmbiguousId as exc:
+            raise UserError(str(exc)) from None
+        entry = store.entry(entry_id) if entry_id is not None else None
         if entry is None:
-            raise UserError(f"no entry with id {args.id!r} (see `tui-reader list`)")
-        article = store.article(args.id) or Article(
+            raise NotFound(f"no entry with id {args.id!r} (see `tui-reader list`)")
+        article = store.article(entry.id) or Article(
             url=entry.url,
             title=entry.title,
             source="summary",
@@ -79,9 +84,13 @@ def cmd_show(config: Config, args: argparse.Namespace) -> int:
         print_json(article_record(entry, article, text, original, repaired))
         return EXIT_OK
     width = args.width or config.reader.measure
-    sys.stdout.write(
-        article_text(article, entry, width=width, original=original, repaired=repaired)
-    )
+    text = article_text(article, entry, width=width, original=original, repaired=repaired)
+    if sys.stdout.isatty() and not args.no_pager:
+        from tui_reader.external import page
+
+        page(text)  # $PAGER, without a shell
+    else:
+        sys.stdout.write(text)
     return EXIT_OK
 
 
@@ -108,7 +117,7 @@ def cmd_status(config: Config, args: argparse.Namespace) -> int:
 
             sync_line = describe(*pending(store), hint="")
     if args.json:
-        print_json_document(out)
+        print_json_lines(out)
         return EXIT_OK
     for item in out:
         print(status_line(item))
@@ -124,18 +133,25 @@ def cmd_search(config: Config, args: argparse.Namespace) -> int:
     query = " ".join(args.query)
     with open_store(config) as store:
         feed = (
-            select_feeds(effective_feeds(config, store), [args.feed])[0].url if args.feed else None
+            select_feeds(effective_feeds(config, store), [args.feed], store)[0].url
+            if args.feed
+            else None
         )
         try:
             hits = store.search_index().search(query, limit=args.limit, feed=feed)
         except SearchIndexError as exc:
             raise StoreError(str(exc)) from None
-        hits = [h for h in hits if store.has_entry(h.entry_id)]
+        entries = {h.entry_id: store.entry(h.entry_id) for h in hits}
+        hits = [h for h in hits if entries[h.entry_id] is not None]
         read = store.read_ids()
     for hit in hits:
         if args.json:
+            found = entries[hit.entry_id]
+            published = found.published.timestamp() if found is not None else None
             print_json(
-                hit_record(hit.entry_id, hit.title, hit.snippet, hit.score, hit.entry_id in read)
+                hit_record(
+                    hit.entry_id, hit.title, hit.snippet, hit.score, hit.entry_id in read, published
+                )
             )
         else:
             print(hit_lines(hit.entry_id, hit.title, hit.snippet))

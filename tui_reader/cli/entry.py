@@ -16,14 +16,17 @@ from tui_reader.cli.entries import cmd_list, cmd_search, cmd_show, cmd_status
 from tui_reader.cli.feeds import cmd_feeds
 from tui_reader.cli.fetching import cmd_fetch, cmd_reextract, cmd_sync
 from tui_reader.cli.maintenance import cmd_doctor, cmd_export, cmd_import
+from tui_reader.cli.marks import cmd_mark, cmd_unread
 from tui_reader.cli.parser import (
     EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_SOME_FAILED,
     EXIT_USAGE,
+    NotFound,
     UserError,
     build_parser,
 )
+from tui_reader.cli.setup import cmd_completion, cmd_config
 from tui_reader.config import Config, ConfigError, load_config
 from tui_reader.store import StoreError
 
@@ -55,6 +58,10 @@ COMMANDS: dict[str, Callable[[Config, argparse.Namespace], int]] = {
     "export": cmd_export,
     "search": cmd_search,
     "sync": cmd_sync,
+    "unread": cmd_unread,
+    "mark": cmd_mark,
+    "config": cmd_config,
+    "completion": cmd_completion,
 }
 
 
@@ -120,6 +127,9 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as exc:
         err(str(exc))
         return EXIT_USAGE
+    except NotFound as exc:
+        err(str(exc))
+        return EXIT_SOME_FAILED
     except StoreError as exc:
         err(f"store error: {exc}")
         return EXIT_SOME_FAILED

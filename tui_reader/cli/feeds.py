@@ -5,15 +5,21 @@ from __future__ import annotations
 import argparse
 import sys
 
-from tui_reader.cli.common import feed_title, open_store, origin
-from tui_reader.cli.output import print_json_document
+from tui_reader.cli.common import feed_title, open_store, origin, say
+from tui_reader.cli.output import iso, print_json_lines
 from tui_reader.cli.parser import EXIT_OK, UserError
 from tui_reader.config import Config, FeedConfig
 from tui_reader.sanitize import clean_line, is_safe_url
 
 
 def cmd_feeds(config: Config, args: argparse.Namespace) -> int:
-    from tui_reader.services import effective_feeds, feed_to_dict, find_feeds, seeded_defaults
+    from tui_reader.services import (
+        effective_feeds,
+        feed_titles,
+        feed_to_dict,
+        find_feeds,
+        seeded_defaults,
+    )
     from tui_reader.subscriptions import subscribe, unsubscribe
 
     with open_store(config) as store:
@@ -21,15 +27,16 @@ def cmd_feeds(config: Config, args: argparse.Namespace) -> int:
         if args.feeds_command == "list":
             states = store.feed_states(f.url for f in feeds)
             if args.json:
-                print_json_document(
-                    [
-                        feed_to_dict(feed)
-                        | {
-                            "title": feed_title(feed, states.get(feed.url)),
-                            "from": origin(config, feed),
-                        }
-                        for feed in feeds
-                    ]
+                print_json_lines(
+                    feed_to_dict(feed)
+                    | {
+                        "title": feed_title(feed, states.get(feed.url)),
+                        "from": origin(config, feed),
+                        "last_fetch": iso(states[feed.url].last_fetch)
+                        if feed.url in states
+                        else None,
+                    }
+                    for feed in feeds
                 )
             else:
                 for feed in feeds:
@@ -42,20 +49,20 @@ def cmd_feeds(config: Config, args: argparse.Namespace) -> int:
             if any(s["url"] == url for s in subs):  # a default, now the user's own choice
                 store.adopt_seeded(url, seeded_defaults(store))
             if any(f.url == url for f in feeds):
-                print(f"already subscribed: {clean_line(url)}")
+                say(args, f"already subscribed: {clean_line(url)}")
                 return EXIT_OK
             subscribe(store, FeedConfig(url=url, title=args.title, tags=tuple(args.tags)))
-            print(f"subscribed: {clean_line(url)}")
+            say(args, f"subscribed: {clean_line(url)}")
             return EXIT_OK
         # remove
-        found = find_feeds(feeds, args.name_or_url)
+        found = find_feeds(feeds, args.name_or_url, feed_titles(store, feeds))
         if not found:
             raise UserError(f"no subscribed feed matches {args.name_or_url!r}")
         in_config = [f for f in found if f in config.feeds]
         if in_config:
             raise UserError(f"{in_config[0].url} is listed in {config.source}; remove it there")
         for url in unsubscribe(store, {f.url for f in found}):
-            print(f"unsubscribed: {clean_line(url)}")
+            say(args, f"unsubscribed: {clean_line(url)}")
         return EXIT_OK
 
 

@@ -7,8 +7,8 @@ import logging
 import sys
 from typing import TextIO
 
-from tui_reader.cli.common import err, open_store, select_feeds
-from tui_reader.cli.output import print_json, summary_record
+from tui_reader.cli.common import err, open_store, say, select_feeds
+from tui_reader.cli.output import print_json_lines, summary_records
 from tui_reader.cli.parser import EXIT_LOCKED, EXIT_OK, EXIT_SOME_FAILED
 from tui_reader.config import Config
 from tui_reader.models import FeedResult, FetchSummary
@@ -48,10 +48,10 @@ def cmd_fetch(config: Config, args: argparse.Namespace) -> int:
     from tui_reader.services import effective_feeds
 
     verbose = args.verbose
-    with open_store(config) as store:
-        feeds = select_feeds(effective_feeds(config, store), args.feed)
+    with open_store(config, writing=True) as store:
+        feeds = select_feeds(effective_feeds(config, store), args.feed, store)
         progress = Progress(len(feeds), sys.stderr)
-        progress.enabled = progress.enabled and not args.json and not verbose
+        progress.enabled = progress.enabled and not (args.json or verbose or args.quiet)
         sync_error = ""
         try:
             with store.fetch_lock():
@@ -61,7 +61,7 @@ def cmd_fetch(config: Config, args: argparse.Namespace) -> int:
                     outcome = run_sync(
                         config,
                         store,
-                        select=lambda every, _: select_feeds(every, args.feed),
+                        select=lambda every, _: select_feeds(every, args.feed, store),
                         fulltext=not args.no_fulltext,
                         progress=progress,
                         force=bool(args.feed),
@@ -91,8 +91,8 @@ def cmd_fetch(config: Config, args: argparse.Namespace) -> int:
         err(f"sync: {sync_error}")
     log.info("fetch: %s", summary.line(), extra={"summary": True})
     if args.json:
-        print_json(summary_record(summary))
-    elif verbose or sys.stderr.isatty():
+        print_json_lines(summary_records(summary))
+    elif verbose or (sys.stderr.isatty() and not args.quiet):
         print(summary.line(), file=sys.stderr)
     return EXIT_SOME_FAILED if summary.failed or sync_error else EXIT_OK
 
@@ -108,12 +108,14 @@ def cmd_reextract(config: Config, args: argparse.Namespace) -> int:
     from tui_reader.services import effective_feeds
 
     with open_store(config) as store:
-        feeds = select_feeds(effective_feeds(config, store), [args.feed] if args.feed else None)
+        feeds = select_feeds(
+            effective_feeds(config, store), [args.feed] if args.feed else None, store
+        )
         try:
             with store.fetch_lock():
                 count = pipeline.reextract(config, store, feeds=feeds)
         except StoreLocked as exc:
             err(f"{exc}; try again when it is done")
             return EXIT_LOCKED
-    print(f"re-extracted {count} articles")
+    say(args, f"re-extracted {count} articles")
     return EXIT_OK

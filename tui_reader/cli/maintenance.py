@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from tui_reader.cli.common import open_store
+from tui_reader.cli.common import open_store, say
 from tui_reader.cli.parser import EXIT_OK, UserError
 from tui_reader.config import Config
 from tui_reader.sanitize import clean_line
@@ -22,9 +22,10 @@ def cmd_doctor(config: Config, args: argparse.Namespace) -> int:
             print(f"found: {clean_line(problem)}")
         count = store.rebuild_indexes()
         indexed = store.rebuild_search_index()
-        print(f"search index rebuilt: {indexed} articles")
-    print(
-        f"store at {config.storage.data_dir}: {len(problems)} problems found; indexes rebuilt from {count} entries"
+        say(args, f"search index rebuilt: {indexed} articles")
+    say(
+        args,
+        f"store at {config.storage.data_dir}: {len(problems)} problems found; indexes rebuilt from {count} entries",
     )
     return EXIT_OK
 
@@ -73,8 +74,9 @@ def cmd_import(config: Config, args: argparse.Namespace) -> int:
             if feed["url"] in defaults:  # imported: the user's own, not only a default
                 store.adopt_seeded(feed["url"], defaults)
         new = add_imported(store, incoming)
-        print(
-            f"imported {new} new feeds, {len(incoming) - new} already subscribed, {len(result.skipped)} skipped"
+        say(
+            args,
+            f"imported {new} new feeds, {len(incoming) - new} already subscribed, {len(result.skipped)} skipped",
         )
         if pending is not None:
             waiting = dict(store.user_value(PENDING_STATE) or {})
@@ -82,8 +84,9 @@ def cmd_import(config: Config, args: argparse.Namespace) -> int:
             store.set_user_value(PENDING_STATE, waiting)
             applied = apply_pending_state(store)
             left = len(store.user_value(PENDING_STATE) or {})
-            print(
-                f"newsboat state: {applied} entries updated now, {left} waiting for the next fetch"
+            say(
+                args,
+                f"newsboat state: {applied} entries updated now, {left} waiting for the next fetch",
             )
     return EXIT_OK
 

@@ -2,6 +2,10 @@
 
 Every string that came from a feed or a page goes through `clean_line` (or the renderer) here,
 so no command prints feed text raw.
+
+One JSON convention for every `--json`: JSON Lines, one object per line (an entry, a feed, a
+search hit, a fetch result), dates as ISO 8601 in UTC ("2026-11-01T09:30:00Z"), null when
+there is none. `fetch --json` ends with one `{"summary": {...}}` line.
 """
 
 from __future__ import annotations
@@ -21,33 +25,41 @@ def print_json(record: Any) -> None:
     print(json.dumps(record, ensure_ascii=False))
 
 
-def print_json_document(value: Any) -> None:
-    """One JSON value, indented (`feeds list --json`, `status --json`)."""
-    print(json.dumps(value, ensure_ascii=False, indent=2))
+def print_json_lines(records: Iterable[Any]) -> None:
+    for record in records:
+        print_json(record)
 
 
-def summary_record(summary: FetchSummary) -> dict[str, Any]:
-    return {
-        "summary": {
-            "ok": summary.count("ok"),
-            "failed": summary.count("failed") + summary.count("gone"),
-            "not_modified": summary.count("not_modified"),
-            "skipped": summary.count("skipped"),
-            "new_entries": summary.new_entries,
-            "extracted": summary.extracted,
-        },
-        "feeds": [
-            {
-                "feed": r.feed,
-                "outcome": r.outcome,
-                "new_entries": r.new_entries,
-                "extracted": r.extracted,
-                "error": clean_line(r.error),
-                "status_code": r.status_code,
-            }
-            for r in summary.results
-        ],
+def iso(value: datetime | float | None) -> str | None:
+    """A date as ISO 8601 in UTC, to the second, with a Z: the one form every record uses."""
+    if value is None:
+        return None
+    when = value if isinstance(value, datetime) else datetime.fromtimestamp(value, UTC)
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def summary_records(summary: FetchSummary) -> list[dict[str, Any]]:
+    """`fetch --json`: one record per feed, then the summary record."""
+    feeds: list[dict[str, Any]] = [
+        {
+            "feed": r.feed,
+            "outcome": r.outcome,
+            "new_entries": r.new_entries,
+            "extracted": r.extracted,
+            "error": clean_line(r.error),
+            "status_code": r.status_code,
+        }
+        for r in summary.results
+    ]
+    total = {
+        "ok": summary.count("ok"),
+        "failed": summary.count("failed") + summary.count("gone"),
+        "not_modified": summary.count("not_modified"),
+        "skipped": summary.count("skipped"),
+        "new_entries": summary.new_entries,
+        "extracted": summary.extracted,
     }
+    return [*feeds, {"summary": total}]
 
 
 def row_record(row: EntryRow, entry: Entry | None, read: bool, starred: bool) -> dict[str, Any]:
@@ -56,7 +68,8 @@ def row_record(row: EntryRow, entry: Entry | None, read: bool, starred: bool) ->
         "id": row.id,
         "title": clean_line(row.title),
         "site": clean_line(row.site),
-        "published": row.published,
+        "published": iso(row.published),
+        "language": clean_line(row.language),
         "read": read,
         "starred": starred,
         "url": clean_line(entry.url) if entry else "",
@@ -86,7 +99,7 @@ def article_record(
         "feeds": list(entry.feeds),
         "title": clean_line(article.title or entry.title),
         "author": clean_line(article.author or entry.author),
-        "published": entry.published.isoformat(),
+        "published": iso(entry.published),
         "language": clean_line(article.language or entry.language),
         "source": article.source,
         "text": text,
@@ -101,7 +114,7 @@ def article_record(
 
 def status_line(item: dict[str, Any]) -> str:
     """One line of `status` from its record."""
-    when = str(item["last_fetch"] or "never")[:16].replace("T", " ")
+    when = str(item["last_fetch"] or "never")[:16].replace("T", " ").rstrip("Z")
     error = f"  ({item['error']})" if item["error"] else ""
     return (
         f"{item['unread']:>5} unread {item['entries']:>5} held  {when:<16}  "
@@ -109,9 +122,11 @@ def status_line(item: dict[str, Any]) -> str:
     )
 
 
-def hit_record(entry_id: str, title: str, snippet: str, score: float, read: bool) -> dict[str, Any]:
+def hit_record(
+    entry_id: str, title: str, snippet: str, score: float, read: bool, published: float | None
+) -> dict[str, Any]:
     return {"id": entry_id, "title": clean_line(title), "snippet": clean_line(snippet),
-            "score": round(score, 4), "read": read}  # fmt: skip
+            "score": round(score, 4), "read": read, "published": iso(published)}  # fmt: skip
 
 
 def hit_lines(entry_id: str, title: str, snippet: str) -> str:
@@ -125,7 +140,8 @@ def status_record(
     return {
         "feed": feed.url,
         "title": title,
-        "last_fetch": state.last_fetch.isoformat() if state and state.last_fetch else None,
+        "last_fetch": iso(state.last_fetch) if state else None,
+        "last_ok": iso(state.last_ok) if state else None,
         "result": state.status if state else "never",
         "error": clean_line(state.error) if state else "",
         "entries": len(rows),

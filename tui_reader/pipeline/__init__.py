@@ -46,6 +46,7 @@ from tui_reader.pipeline.items import (
     _Page,
     _Story,
     _uses_feed_content,
+    kept_items,
 )
 from tui_reader.pipeline.pool import (
     ExtractSource,
@@ -108,6 +109,8 @@ class _Run:
     full: dict[str, tuple[bool, bool]] = field(default_factory=dict)
     # By entry id: the sources ("page", "feed") of whole articles made in this run.
     made: dict[str, set[str]] = field(default_factory=dict)
+    # By entry id: whether the stored entry `identify` read came from its own site.
+    own_seen: dict[str, bool] = field(default_factory=dict)
     stats: dict[str, Any] = field(default_factory=dict)
     dirty_stats: set[str] = field(default_factory=set)
     extraction: _Extraction = field(init=False)
@@ -157,8 +160,10 @@ class _Run:
         if known is None:
             article = self.store.article(eid)
             whole = article is not None and article.source != "summary"
-            entry = self.store.entry(eid) if whole else None
-            known = self.full[eid] = (whole, entry is not None and entry.own)
+            own = self.own_seen.pop(eid, None)
+            if whole and own is None:
+                own = getattr(self.store.entry(eid), "own", False)
+            known = self.full[eid] = (whole, bool(whole and own))
         return known
 
     def has_full_article(self, eid: str, source: str = "page", own: bool = False) -> bool:
@@ -422,6 +427,7 @@ class _Run:
             # An article is only ever stored with its entry: none to look up.
             self.full.setdefault(eid, (False, False))
             return eid, kept_url(link), False
+        self.own_seen.setdefault(eid, stored.own)  # spares `stored_before` reading it again
         return eid, stored.url, True
 
     async def story(
@@ -585,7 +591,9 @@ class _Run:
         validators = validators or HTTPInfo()
         _log_skipped(feed, parsed)
         mode = self.mode(feed)
-        items = self.kept_items(feed, parsed, now)
+        items = kept_items(
+            parsed.items, now, keep_days(self.config, feed), self.config.storage.keep_entries
+        )
         identities = [self.identify(item.link) for item in items]
         feed_site = parsed.site_url or feed.url
         self.extract_feed_content(
@@ -667,14 +675,6 @@ class _Run:
             {eid: a for eid, a in articles.items() if eid not in merged.rejected},
         )
         return FeedResult(feed.url, "ok", new_entries=new, extracted=extracted, status_code=200)
-
-    def kept_items(self, feed: FeedConfig, parsed: ParsedFeed, now: datetime) -> list[ParsedItem]:
-        """The items worth storing: the feed's newest `keep_entries` whatever their age (a
-        quiet blog's last posts), and any within its keep_days. Nothing else is fetched."""
-        cutoff = now - timedelta(days=keep_days(self.config, feed))
-        newest = sorted(parsed.items, key=lambda item: item.published, reverse=True)
-        keep = {id(item) for item in newest[: self.config.storage.keep_entries]}
-        return [item for item in parsed.items if id(item) in keep or item.published >= cutoff]
 
     def index(self, entries: Iterable[Entry], articles: Mapping[str, Article]) -> None:
         """Make new and updated entries searchable; a broken index never fails a fetch."""

@@ -5,7 +5,9 @@ language, and the items a feed left out, logged.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Literal
 
 from tui_reader.config import FeedConfig
@@ -41,6 +43,18 @@ def _language(declared: str, item: ParsedItem, article: Article | None) -> str:
         return article.language
     primary = primary_code(declared)
     return contradicts(f"{item.title}\n{item.summary}", primary) or primary
+
+
+def kept_items(
+    items: Sequence[ParsedItem], now: datetime, keep_days: int, keep_entries: int
+) -> list[ParsedItem]:
+    """The items worth storing, in feed order: the newest `keep_entries` whatever their age
+    (a quiet blog's last posts are never dropped on first sight), and any within `keep_days`.
+    Nothing else is fetched."""
+    cutoff = now - timedelta(days=keep_days)
+    newest = sorted(items, key=lambda item: item.published, reverse=True)
+    keep = {id(item) for item in newest[:keep_entries]}
+    return [item for item in items if id(item) in keep or item.published >= cutoff]
 
 
 def _uses_feed_content(mode: Mode, item: ParsedItem) -> bool:
