@@ -124,3 +124,12 @@ def test_text_blocks_are_byte_identical_on_real_pages(
     if name in ("zyte-dev", "translated-dev"):
         found = sum(b.kind == "image" for a in with_images.values() for b in a.blocks)
         assert found > 0  # the step does find images on real pages
+
+
+def test_the_reader_shows_page_images_as_placeholders() -> None:
+    from tui_reader.ui.render import article_lines
+
+    article = extract_article(PAGE.read_text(encoding="utf-8"), URL)
+    lines = [line.plain.rstrip() for line in article_lines(None, article, 80)]
+    assert "[image 2: El radar del satélite, en el laboratorio][2]" in lines
+    assert "    https://cdn.cienciahoje.example/fotos/radar.png" in lines
