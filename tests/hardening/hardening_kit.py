@@ -67,6 +67,13 @@ class Partial(Route):
 
 
 @dataclass
+class FirstByte(Route):
+    """`body` sent as one byte, a pause, then the rest (a first chunk of one byte on the wire)."""
+
+    pause: float = 0.05
+
+
+@dataclass
 class Dynamic(Route):
     """A body made anew for every request by `make()`."""
 
@@ -109,6 +116,17 @@ class HostileServer(FeedServer):
             super()._respond(handler, Route(body=route.make(), content_type=route.content_type))
         elif isinstance(route, Stream):
             self._stream(handler, route)
+        elif isinstance(route, FirstByte):
+            handler.send_response(route.status)
+            handler.send_header("Content-Type", route.content_type)
+            for name, value in route.headers.items():
+                handler.send_header(name, value)
+            handler.send_header("Content-Length", str(len(route.body)))
+            handler.end_headers()
+            handler.wfile.write(route.body[:1])
+            handler.wfile.flush()
+            time.sleep(route.pause)
+            handler.wfile.write(route.body[1:])
         elif isinstance(route, Partial):
             handler.send_response(route.status)
             handler.send_header("Content-Type", route.content_type)
@@ -223,6 +241,7 @@ def write_config(
     *,
     name: str = "config.toml",
     fetch: dict[str, Any] | None = None,
+    storage: dict[str, Any] | None = None,
 ) -> Path:
     settings: dict[str, Any] = {
         "retries": 0,
@@ -238,8 +257,9 @@ def write_config(
         f'data_dir = "{tmp_path / "data"}"',
         f'cache_dir = "{tmp_path / "cache"}"',
         f'state_dir = "{tmp_path / "state"}"',
-        "[fetch]",
     ]
+    lines += [f"{key} = {json.dumps(value)}" for key, value in (storage or {}).items()]
+    lines += ["[fetch]"]
     lines += [f"{key} = {json.dumps(value)}" for key, value in settings.items()]
     for feed in feed_urls:
         table = {"url": feed} if isinstance(feed, str) else feed
@@ -454,4 +474,60 @@ def replace_table(doc: str, rows: Iterable[Observation]) -> str:
     if BEGIN in doc and END in doc:
         head, rest = doc.split(BEGIN, 1)
         return head + table + rest.split(END, 1)[1]
+    return doc.rstrip("\n") + "\n\n" + table + "\n"
+
+
+# -- the figures table in docs/hardening.md --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Figures:
+    """One suite of inputs and what became of them, counted."""
+
+    suite: str
+    tried: int
+    stored: int
+    refused: int
+    lost: int
+    tracebacks: int
+    escapes: int
+    lock_errors: int
+
+
+FIGURES: dict[str, Figures] = {}
+FIGURES_BEGIN = (
+    "<!-- BEGIN GENERATED FIGURES: do not edit; TUI_READER_WRITE_HARDENING_TABLE=1 rewrites it -->"
+)
+FIGURES_END = "<!-- END GENERATED FIGURES -->"
+FIGURES_HEADER = (
+    "| suite | inputs tried | stored | refused with a line | lost | tracebacks | escape bytes "
+    "| lock errors |\n|---|---:|---:|---:|---:|---:|---:|---:|"
+)
+
+
+def record_figures(suite: str, **counts: int) -> None:
+    FIGURES[suite] = Figures(suite, **counts)
+
+
+def figures_rows(doc: str) -> list[Figures]:
+    if FIGURES_BEGIN not in doc or FIGURES_END not in doc:
+        return []
+    body = doc.split(FIGURES_BEGIN, 1)[1].split(FIGURES_END, 1)[0]
+    rows = []
+    for line in body.strip().splitlines()[2:]:
+        cells = [_uncell(c.strip()) for c in re.split(r"(?<!\\)\|", line.strip())[1:-1]]
+        if len(cells) == 8:
+            rows.append(Figures(cells[0], *(int(c.replace(",", "")) for c in cells[1:])))
+    return rows
+
+
+def replace_figures(doc: str, rows: Iterable[Figures]) -> str:
+    lines = [FIGURES_HEADER]
+    for r in rows:
+        counts = (r.tried, r.stored, r.refused, r.lost, r.tracebacks, r.escapes, r.lock_errors)
+        lines.append(f"| {_cell(r.suite)} | " + " | ".join(f"{n:,}" for n in counts) + " |")
+    table = f"{FIGURES_BEGIN}\n" + "\n".join(lines) + f"\n{FIGURES_END}"
+    if FIGURES_BEGIN in doc and FIGURES_END in doc:
+        head, rest = doc.split(FIGURES_BEGIN, 1)
+        return head + table + rest.split(FIGURES_END, 1)[1]
     return doc.rstrip("\n") + "\n\n" + table + "\n"

@@ -21,7 +21,8 @@ from hardening_kit import (
     write_config,
 )
 
-READERS = 3
+READERS = 10
+FEEDS = 200
 LINKS = 3
 # Each article: paragraphs, three links, and a last line that says where it ends.
 PARA = "Un párrafo del artículo con texto suficiente para que el extractor lo conserve entero. "
@@ -43,7 +44,7 @@ from contextlib import redirect_stdout, redirect_stderr
 from tui_reader.cli import main
 
 config, stop_file, out_file = sys.argv[1:4]
-problems, shows, lists = [], 0, 0
+problems, shows, lists, searches = [], 0, 0, 0
 
 def run(*args):
     out, err = io.StringIO(), io.StringIO()
@@ -55,6 +56,10 @@ import os
 parent = os.getppid()
 # Also stop when the test is gone (killed): a reader never outlives its test.
 while not os.path.exists(stop_file) and os.getppid() == parent:
+    code, found, err = run("search", "Historia", "--json", "--limit", "20")
+    searches += 1
+    if code not in (0, 1) or err:  # 1: nothing found yet
+        problems.append(f"search: {code} {err!r}")
     code, out, err = run("list", "--json")
     lists += 1
     if code != 0 or err:
@@ -75,7 +80,10 @@ while not os.path.exists(stop_file) and os.getppid() == parent:
             problems.append(f"show {entry['id']}: text incomplete")
         if len(article["links"]) != 3:
             problems.append(f"show {entry['id']}: {len(article['links'])} links")
-json.dump({"problems": problems, "shows": shows, "lists": lists}, open(out_file, "w"))
+json.dump(
+    {"problems": problems, "shows": shows, "lists": lists, "searches": searches},
+    open(out_file, "w"),
+)
 """
 
 
@@ -83,7 +91,7 @@ def test_second_fetch_exits_75_and_readers_never_see_locks_or_half_articles(
     hostile_server: HostileServer, tmp_path: Path
 ) -> None:
     urls = []
-    for i in range(10):
+    for i in range(FEEDS):
         name = f"f{i}"
         base = hostile_server.url(f"/{name}")
         items = [
@@ -93,12 +101,16 @@ def test_second_fetch_exits_75_and_readers_never_see_locks_or_half_articles(
             for k in range(6)
         ]
         # Slow answers keep the fetch (and its lock) alive while the readers run.
-        hostile_server.add(f"/{name}/feed", Route(body=rss(name, base + "/", items), delay=0.4))
+        hostile_server.add(f"/{name}/feed", Route(body=rss(name, base + "/", items), delay=0.05))
         urls.append(hostile_server.url(f"/{name}/feed"))
-    config = write_config(tmp_path, urls, fetch={"fulltext": "auto", "per_host": 2})
+    # Ten readers share two cores with the fetch: its timeouts allow for that.
+    slow_machine = {"total_timeout": 60.0, "read_timeout": 30.0, "connect_timeout": 30.0}
+    config = write_config(tmp_path, urls, fetch={"fulltext": "auto", "per_host": 2, **slow_machine})
     # A first small fetch, so the readers have something to show from the start.
-    warm = write_config(tmp_path, urls[:1], name="warm.toml", fetch={"fulltext": "auto"})
-    assert cli(warm, "fetch").returncode == 0
+    warm = write_config(
+        tmp_path, urls[:1], name="warm.toml", fetch={"fulltext": "auto", **slow_machine}
+    )
+    assert cli(warm, "fetch", timeout=600).returncode == 0
 
     stop = tmp_path / "stop"
     script = tmp_path / "reader.py"
@@ -118,16 +130,16 @@ def test_second_fetch_exits_75_and_readers_never_see_locks_or_half_articles(
     try:
         time.sleep(1.0)
         assert fetch.poll() is None, "the fetch should still be running"
-        second = cli(config, "fetch")
+        second = cli(config, "fetch", timeout=600)
         # 75 and not 0: had it waited for the lock, it would have taken it and fetched.
         assert second.returncode == 75, second.stderr
         line = second.stderr.decode().strip()
         assert "another fetch holds" in line and len(line.splitlines()) == 1
-        _, err = fetch.communicate(timeout=120)
+        _, err = fetch.communicate(timeout=600)
         assert fetch.returncode == 0, err
         stop.write_text("")
         for i, reader in enumerate(readers):
-            _, reader_err = reader.communicate(timeout=60)
+            _, reader_err = reader.communicate(timeout=300)
             assert reader.returncode == 0, reader_err.decode()
             assert b"locked" not in reader_err, reader_err
             reports.append(json.loads((tmp_path / f"r{i}.json").read_text()))
@@ -139,7 +151,9 @@ def test_second_fetch_exits_75_and_readers_never_see_locks_or_half_articles(
                 process.kill()
                 process.wait()
     problems = [p for r in reports for p in r["problems"]]
-    assert not problems, problems[:5]
+    commands = sum(r["shows"] + r["lists"] + r["searches"] for r in reports)
+    print(f"{READERS} readers, {commands} commands during the fetch, {len(problems)} errors")
+    assert not problems, f"{len(problems)} errors in {commands} commands: {problems[:5]}"
     shows = sum(r["shows"] for r in reports)
     assert shows >= READERS * 5, reports
     record(
@@ -150,8 +164,9 @@ def test_second_fetch_exits_75_and_readers_never_see_locks_or_half_articles(
     )
     record(
         "concurrency",
-        f"{READERS} processes looping `list --json` and `show --json` during a fetch",
-        "no `database is locked`, no error; every article complete (text to its last line, "
-        "all links)",
+        f"{READERS} processes looping `search`, `list --json` and `show --json` during a fetch "
+        f"of {FEEDS} feeds",
+        "no `database is locked`, no error (every command's errors counted: 0); every article "
+        "complete (text to its last line, all links)",
         "every article as the fetch wrote it",
     )

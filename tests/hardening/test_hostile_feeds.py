@@ -10,8 +10,10 @@ was good turns bad, must leave everything stored by the first run as it was.
 from __future__ import annotations
 
 import gzip
+import importlib.util
 import re
 import socket
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -21,6 +23,8 @@ from typing import Any
 import pytest
 from feedserver import Route
 from hardening_kit import (
+    FORBIDDEN,
+    FirstByte,
     HostileServer,
     Item,
     Partial,
@@ -30,13 +34,14 @@ from hardening_kit import (
     good_feed,
     normalise,
     record,
+    record_figures,
     rfc822,
     rss,
     snapshot,
     write_config,
 )
 
-from tui_reader.feeds.parse import MAX_TITLE
+from tui_reader.feeds.parse import MAX_ITEMS, MAX_TITLE
 from tui_reader.store import Store
 
 HERE = Path(__file__).resolve().parent
@@ -119,6 +124,35 @@ BAD = [
     ),
     Bad("500", "HTTP 500", r"HTTP 500 internal server error"),
     Bad("503", "HTTP 503 without Retry-After", r"HTTP 503 service unavailable"),
+    Bad(
+        "non-http-redirect",
+        "a redirect to a non-http scheme (file:///etc/passwd)",
+        r"redirected to a non-web address \(file:///etc/passwd\)",
+    ),
+    Bad("30-redirects", "30 redirects in a row", r"more than 10 redirects"),
+    Bad(
+        "esc-location",
+        "a redirect whose Location holds an OSC 8 escape sequence",
+        r"the server redirected to an address that is not a URL",
+    ),
+    Bad(
+        "br",
+        "Content-Encoding: br (brotli not installed)",
+        r"the server sent brotli-compressed data \(Content-Encoding: br\), which this "
+        r"installation cannot read \(install the brotli package\)"
+        if importlib.util.find_spec("brotli") is None
+        else r"the response is not valid brotli data",
+    ),
+    Bad(
+        "unknown-encoding",
+        "an unknown Content-Encoding (zstd)",
+        r"the server sent an unsupported content encoding \(zstd\)",
+    ),
+    Bad(
+        "truncated-gzip",
+        "a gzip body that stops before its end (Content-Length matching the cut)",
+        r"the gzip data of the response is cut off; refused",
+    ),
 ]
 
 
@@ -153,6 +187,19 @@ def serve_bad(server: HostileServer, bomb: bytes) -> dict[str, str]:
     for code in (404, 410, 500, 503):
         add(str(code), Route(status=code, body=b"no", content_type="text/plain"))
     add("429", Route(status=429, body=b"slow down", headers={"Retry-After": "3600"}))
+    server.redirect("/bad/non-http-redirect", "file:///etc/passwd", 302)
+    urls["non-http-redirect"] = server.url("/bad/non-http-redirect")
+    for hop in range(30):
+        server.redirect(f"/bad/30-redirects/{hop}", server.url(f"/bad/30-redirects/{hop + 1}"), 302)
+    urls["30-redirects"] = server.url("/bad/30-redirects/0")
+    server.redirect("/bad/esc-location", "http://evil.example/\x1b]8;;http://evil/\x07x", 302)
+    urls["esc-location"] = server.url("/bad/esc-location")
+    add("br", Route(body=b"\x8b\x02\x80garbage", headers={"Content-Encoding": "br"}))
+    add("unknown-encoding", Route(body=body, headers={"Content-Encoding": "zstd"}))
+    add(
+        "truncated-gzip",
+        Route(body=gzip.compress(body)[:-40], headers={"Content-Encoding": "gzip"}),
+    )
     return urls
 
 
@@ -166,6 +213,8 @@ class Tolerated:
     kept: str  # what the table says was stored
     body: Callable[[HostileServer, str], bytes]
     check: Callable[[Store, str, HostileServer, datetime], None]
+    # How the body is served (a plain RSS response unless a case says otherwise).
+    route: Callable[[bytes], Route] = lambda body: Route(body=body)
 
 
 def _titles(store: Store, url: str) -> list[str]:
@@ -199,12 +248,18 @@ def _dates_body(server: HostileServer, base: str) -> bytes:
     )
 
 
-def _check_dates(store: Store, url: str, server: HostileServer, start: datetime) -> None:
-    rows = store.rows(url)
-    assert len(rows) == 4
-    now = datetime.now(UTC).timestamp()
-    for row in rows:
-        assert start.timestamp() - 1 <= row.published <= now, row
+def _check_dates_count(count: int) -> Callable[[Store, str, HostileServer, datetime], None]:
+    def check(store: Store, url: str, server: HostileServer, start: datetime) -> None:
+        rows = store.rows(url)
+        assert len(rows) == count
+        now = datetime.now(UTC).timestamp()
+        for row in rows:
+            assert start.timestamp() - 1 <= row.published <= now, row
+
+    return check
+
+
+_check_dates = _check_dates_count(4)
 
 
 def _guids_body(server: HostileServer, base: str) -> bytes:
@@ -275,6 +330,95 @@ def _check_big_title(store: Store, url: str, server: HostileServer, start: datet
     assert entry is not None and len(entry.title) <= MAX_TITLE and len(entry.author) <= 200
 
 
+def _escapes_body(server: HostileServer, base: str) -> bytes:
+    osc8 = "\x1b]8;;http://evil.example/\x07"
+    return rss(
+        f"Escapes {osc8}clic\x1b]8;;\x07 \x1b[31mrojo",
+        base + "/",
+        [
+            Item(f"Enlace con OSC 8 {osc8}", f"{base}/a{osc8}b", guid="1"),
+            Item("Enlace con CSI", f"{base}/c\x1b[31m", guid="2"),
+            Item("Título con \x1b[2J CSI", f"{base}/limpio", guid="3"),
+        ],
+    )
+
+
+def _check_escapes(store: Store, url: str, server: HostileServer, start: datetime) -> None:
+    assert _titles(store, url) == ["Título con CSI"]
+    state = store.feed_state(url)
+    assert state is not None and state.title == "Escapes clic rojo"
+
+
+def _minimal_rss(title: str, base: str, items: str) -> bytes:
+    return (
+        f'<rss version="2.0"><channel><title>{title}</title><link>{base}/</link>{items}'
+        "</channel></rss>"
+    ).encode()
+
+
+def _many_items_body(server: HostileServer, base: str) -> bytes:
+    items = "".join(
+        f"<item><title>n {i}</title><link>{base}/{i}</link></item>" for i in range(50_000)
+    )
+    return _minimal_rss("Muchos", base, items)
+
+
+def _check_many_items(store: Store, url: str, server: HostileServer, start: datetime) -> None:
+    assert len(store.rows(url)) == MAX_ITEMS
+
+
+def _one_guid_body(server: HostileServer, base: str) -> bytes:
+    items = "".join(
+        f"<item><title>n {i}</title><link>{base}/{i}</link><guid>uno</guid></item>"
+        for i in range(10_000)
+    )
+    return _minimal_rss("Un guid", base, items)
+
+
+def _check_one_guid(store: Store, url: str, server: HostileServer, start: datetime) -> None:
+    assert _titles(store, url) == ["n 0"]
+
+
+def _years_body(server: HostileServer, base: str) -> bytes:
+    return rss(
+        "Años",
+        base + "/",
+        [
+            Item("Año cero", base + "/0", date="Sat, 01 Jan 0000 00:00:00 GMT"),
+            Item("Año cero ISO", base + "/1", date="0000-01-01T00:00:00Z"),
+            Item("Año 9999", base + "/9", date="Fri, 31 Dec 9999 23:59:59 GMT"),
+        ],
+    )
+
+
+def _combining_body(server: HostileServer, base: str) -> bytes:
+    return rss("Combinantes", base + "/", [Item("a" + "\u0301" * 1_000_000, base + "/1")])
+
+
+def _check_combining(store: Store, url: str, server: HostileServer, start: datetime) -> None:
+    rows = store.rows(url)
+    assert len(rows) == 1 and len(rows[0].title) <= MAX_TITLE
+
+
+def _simple_body(server: HostileServer, base: str) -> bytes:
+    return rss("Sencillo", base + "/", [Item("Una noticia sencilla", base + "/1")])
+
+
+def _check_simple(store: Store, url: str, server: HostileServer, start: datetime) -> None:
+    assert _titles(store, url) == ["Una noticia sencilla"]
+
+
+def _raw_deflate(body: bytes) -> Route:
+    packer = zlib.compressobj(wbits=-zlib.MAX_WBITS)
+    data = packer.compress(body) + packer.flush()
+    return FirstByte(body=data, headers={"Content-Encoding": "deflate"})
+
+
+def _html_typed(body: bytes) -> Route:
+    body = b"<!-- cache: hit -->\n" + body.split(b"\n", 1)[1]  # no XML declaration
+    return Route(body=body, content_type="text/html; charset=utf-8")
+
+
 TOLERATED_CASES = [
     Tolerated(
         "latin1-declared-utf8",
@@ -326,6 +470,64 @@ TOLERATED_CASES = [
         _big_title_body,
         _check_big_title,
     ),
+    Tolerated(
+        "utf16-declared-utf8",
+        "UTF-16 bytes declared UTF-8 (XML and Content-Type)",
+        "stored, decoded right: «Canción del ñandú»",
+        _charset_body("utf-8", "utf-16"),
+        _check_charset,
+    ),
+    Tolerated(
+        "escapes",
+        "OSC 8 and CSI sequences in item URLs, item titles and the feed title",
+        "items whose URL holds an escape skipped (logged); titles stored without the sequences",
+        _escapes_body,
+        _check_escapes,
+    ),
+    Tolerated(
+        "many-items",
+        "50,000 items in one feed",
+        f"the first {MAX_ITEMS:,} stored; the rest skipped (logged)",
+        _many_items_body,
+        _check_many_items,
+    ),
+    Tolerated(
+        "one-guid",
+        "10,000 items with one guid",
+        "the first stored; 9,999 skipped as repeats (logged: 20 named, the rest counted)",
+        _one_guid_body,
+        _check_one_guid,
+    ),
+    Tolerated(
+        "years",
+        "dates in year 0 and year 9999",
+        "3 entries, dated the fetch time",
+        _years_body,
+        _check_dates_count(3),
+    ),
+    Tolerated(
+        "combining",
+        "a title of 1 MB of combining characters",
+        f"stored, title cut to {MAX_TITLE} characters",
+        _combining_body,
+        _check_combining,
+    ),
+    Tolerated(
+        "raw-deflate-one-byte",
+        "raw deflate (Content-Encoding: deflate) whose first chunk is one byte",
+        "stored, decoded",
+        _simple_body,
+        _check_simple,
+        _raw_deflate,
+    ),
+    Tolerated(
+        "rss-as-html",
+        "RSS served as text/html, starting with a comment",
+        "stored: the body's own <rss> wins over the header",
+        _simple_body,
+        _check_simple,
+        _html_typed,
+    ),
 ]
 
 GOOD = ("uno", "dos", "tres")
@@ -357,7 +559,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Any:
         tolerated = {}
         for case in TOLERATED_CASES:
             path = f"/tol/{case.name}/feed"
-            server.add(path, Route(body=case.body(server, server.url(f"/tol/{case.name}"))))
+            server.add(path, case.route(case.body(server, server.url(f"/tol/{case.name}"))))
             tolerated[case.name] = server.url(path)
         good = {name: good_feed(server, name) for name in GOOD}
         turns_bad = good_feed(server, "cambia")
@@ -495,4 +697,38 @@ def test_a_good_feed_turning_bad_keeps_what_was_stored(runs: Runs) -> None:
         "a feed that was good turns malformed on the next run",
         normalise(mine[0], {runs.turns_bad: "URL", str(runs.server.port): "PORT"}),
         "its 3 stored entries, read and starred flags unchanged; other feeds gain new items",
+    )
+
+
+def test_the_runs_figures(runs: Runs) -> None:
+    """Every feed of the first run stored or refused with its line; nothing else on the terminal."""
+    lines = _lines(runs.first)
+    refused = sum(
+        1 for url in runs.bad.values() if any(x.startswith(f"tui-reader: {url}: ") for x in lines)
+    )
+    ok_feeds = [*runs.good.values(), runs.turns_bad, *runs.tolerated.values()]
+    with Store(runs.data, runs.cache) as store:
+        stored = sum(
+            1
+            for url in ok_feeds
+            if (state := store.feed_state(url)) is not None
+            and state.last_ok is not None  # ok in the first run (the second turns one bad)
+            and not any(x.startswith(f"tui-reader: {url}: ") for x in lines)
+        )
+    shown = b"".join(p.stdout + p.stderr for p in (runs.first, runs.second)).decode()
+    tried = len(ok_feeds) + len(runs.bad)
+    lost = tried - stored - refused
+    tracebacks = shown.count("Traceback")
+    escapes = len(FORBIDDEN.findall(shown))
+    lock_errors = len(re.findall(r"locked|another fetch", shown, re.IGNORECASE))
+    assert (lost, tracebacks, escapes, lock_errors) == (0, 0, 0, 0), lines
+    record_figures(
+        "the kit's hostile servers and feeds (test_hostile_feeds.py), one fetch",
+        tried=tried,
+        stored=stored,
+        refused=refused,
+        lost=lost,
+        tracebacks=tracebacks,
+        escapes=escapes,
+        lock_errors=lock_errors,
     )

@@ -10,7 +10,15 @@ from __future__ import annotations
 import os
 
 import pytest
-from hardening_kit import DOC, OBSERVED, replace_table, table_rows
+from hardening_kit import (
+    DOC,
+    FIGURES,
+    OBSERVED,
+    figures_rows,
+    replace_figures,
+    replace_table,
+    table_rows,
+)
 
 AREAS = (
     "hostile feed (fails)",
@@ -21,6 +29,7 @@ AREAS = (
     "concurrency",
     "load",
     "fuzzing",
+    "real-world feeds",
 )
 
 
@@ -42,4 +51,20 @@ def test_docs_table_matches_what_the_kit_observed() -> None:
     assert have == expected, (
         "docs/hardening.md is out of date with what the kit observes; rerun the kit with "
         "TUI_READER_WRITE_HARDENING_TABLE=1 .venv/bin/python -m pytest tests/hardening"
+    )
+
+
+def test_docs_figures_match_what_the_kit_counted() -> None:
+    """The figures table: per suite of inputs, how many were tried, stored, refused, lost..."""
+    if not FIGURES:
+        pytest.skip("run with the suites that count (tests/hardening)")
+    doc = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
+    committed = {row.suite: row for row in figures_rows(doc)}
+    merged = {**committed, **FIGURES}
+    if os.environ.get("TUI_READER_WRITE_HARDENING_TABLE") == "1":
+        DOC.write_text(replace_figures(doc, merged.values()), encoding="utf-8")
+        return
+    assert {s: committed.get(s) for s in FIGURES} == FIGURES, (
+        "docs/hardening.md's figures are out of date with what the kit counted; rerun the kit "
+        "with TUI_READER_WRITE_HARDENING_TABLE=1 .venv/bin/python -m pytest tests/hardening"
     )

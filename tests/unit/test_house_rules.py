@@ -14,7 +14,6 @@ MAX_LINES = 400
 # that needs more room puts the new code in a module of its own.
 NOT_YET_SPLIT = {
     "pipeline/__init__.py": 790,
-    "config.py": 453,
 }
 
 

@@ -19,11 +19,15 @@ def err(message: str) -> None:
 
 
 @contextmanager
-def open_store(config: Config) -> Iterator[Store]:
+def open_store(config: Config, *, writing: bool = False) -> Iterator[Store]:
+    """The store; a read-only one (or cache dir) said so in a line, unless writing will refuse."""
     from tui_reader.services import store_for
 
     store = store_for(config)
     try:
+        if not (writing and store.read_only):
+            for notice in store.notices:
+                err(notice)
         yield store
     finally:
         store.close()

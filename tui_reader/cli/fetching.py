@@ -48,7 +48,7 @@ def cmd_fetch(config: Config, args: argparse.Namespace) -> int:
     from tui_reader.services import effective_feeds
 
     verbose = args.verbose
-    with open_store(config) as store:
+    with open_store(config, writing=True) as store:
         feeds = select_feeds(effective_feeds(config, store), args.feed, store)
         progress = Progress(len(feeds), sys.stderr)
         progress.enabled = progress.enabled and not (args.json or verbose or args.quiet)

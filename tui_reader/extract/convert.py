@@ -32,13 +32,17 @@ class BlockWalker:
     def __init__(self, max_blocks: int = 5000) -> None:
         self.blocks: list[RawBlock] = []
         self.max_blocks = max_blocks
+        self.dropped = 0  # blocks past the cap: the article says they were cut (`_mark_cut`)
         self._pending: TextBuilder | None = None  # loose inline content between blocks
         self._pending_images: list[RawBlock] = []  # images inside that content, after it
 
     # -- helpers
     def _emit(self, kind: BlockKind, tb: TextBuilder, level: int = 0) -> None:
         text, links = tb.finish()
-        if not text or len(self.blocks) >= self.max_blocks:
+        if not text:
+            return
+        if len(self.blocks) >= self.max_blocks:
+            self.dropped += 1
             return
         self.blocks.append(RawBlock(kind=kind, text=text, level=level, links=links))
 
@@ -56,19 +60,31 @@ class BlockWalker:
             self._pending_images = []
 
     def _add_images(self, images: list[RawBlock]) -> None:
-        room = self.max_blocks - len(self.blocks)
-        self.blocks.extend(images[: max(0, room)])
+        room = max(0, self.max_blocks - len(self.blocks))
+        self.dropped += max(0, len(images) - room)
+        self.blocks.extend(images[:room])
 
     # -- walking
     def walk(self, container: Any) -> list[RawBlock]:
         self._children(container)
         self._flush()
-        return self.blocks
+        return self._mark_cut()
 
     def walk_element(self, el: Any) -> list[RawBlock]:
         """The blocks of `el` itself (not only of its children)."""
         self._block(el)
         self._flush()
+        return self._mark_cut()
+
+    def _mark_cut(self) -> list[RawBlock]:
+        """The blocks, ending with a line that says so if the article was cut at the cap."""
+        if self.dropped:
+            note = (
+                f"[The article goes on: {self.dropped:,} more blocks were not kept "
+                f"(at most {self.max_blocks:,} are).]"
+            )
+            self.blocks.append(RawBlock(kind="paragraph", text=note, keep=True))
+            self.dropped = 0
         return self.blocks
 
     def _children(self, el: Any) -> None:
@@ -223,7 +239,9 @@ class BlockWalker:
             text, attribution = _split_attribution(text, links)
         if not text and attribution:
             text, attribution = attribution, ""
-        if text and len(self.blocks) < self.max_blocks:
+        if text and len(self.blocks) >= self.max_blocks:
+            self.dropped += 1
+        elif text:
             self.blocks.append(
                 RawBlock(
                     kind="quote", text=text, attribution=strip_controls(attribution), links=links

@@ -29,6 +29,9 @@ MAX_SUMMARY = 2000
 MAX_TITLE = 500
 MAX_AUTHOR = 200
 MAX_GUID = 1000
+# Items read from one feed: a feed listing more is hostile or a full archive; the rest are
+# counted as skipped (logged), so a run and its store stay bounded.
+MAX_ITEMS = 5000
 # A longer link is not a link to an article (and would be every list and page's problem).
 MAX_URL = 4096
 
@@ -232,23 +235,22 @@ def _cut(text: str, limit: int) -> str:
 
 
 # What may come before a document's first element: blanks, processing instructions, comments,
-# and a doctype that is not HTML's.
-_PROLOGUE = re.compile(
-    rb"(?:\s+|<\?.*?\?>|<!--.*?-->|<!doctype(?!\s+html\b)[^>]*>)*", re.IGNORECASE | re.DOTALL
-)
+# a doctype (an XHTML doctype before <rss> is a template's mistake; the element decides).
+_PROLOGUE = re.compile(rb"(?:\s+|<\?.*?\?>|<!--.*?-->|<!doctype[^>]*>)*", re.IGNORECASE | re.DOTALL)
 _FIRST_ELEMENT = re.compile(rb"<([a-z_][-\w.]*:)?([a-z_][-\w.]*)", re.IGNORECASE)
 FEED_ROOTS = frozenset({b"rss", b"feed", b"rdf", b"channel"})
 
 
 def _root_element(content: bytes) -> bytes:
-    """The name of the document's first element (lowercase, no prefix), b"doctype-html" for an
-    HTML doctype, or b"" when the bytes are not ASCII-compatible markup."""
+    """The name of the document's first element (lowercase, no prefix), or b"" when the bytes
+    are not ASCII-compatible markup; b"html" for a lone HTML doctype."""
     head = content[:65536].removeprefix(b"\xef\xbb\xbf")
-    rest = head[_PROLOGUE.match(head).end() :]  # type: ignore[union-attr]
-    if rest[:14].lower() == b"<!doctype html":
-        return b"doctype-html"
-    element = _FIRST_ELEMENT.match(rest)
-    return element.group(2).lower() if element else b""
+    prologue = _PROLOGUE.match(head)
+    end = prologue.end() if prologue else 0
+    element = _FIRST_ELEMENT.match(head, end)
+    if element:
+        return element.group(2).lower()
+    return b"html" if re.search(rb"<!doctype\s+html", head[:end], re.IGNORECASE) else b""
 
 
 def _is_html_page(content: bytes, headers: dict[str, str]) -> bool:
@@ -256,7 +258,7 @@ def _is_html_page(content: bytes, headers: dict[str, str]) -> bool:
     root = _root_element(content)
     if root in FEED_ROOTS:
         return False
-    if root in (b"html", b"doctype-html"):
+    if root == b"html":
         return True
     ctype = headers.get("content-type", "").lower()
     head = content[:1024].lower()
@@ -317,6 +319,10 @@ def parse_feed(
     skipped: list[str] = []
     guids: set[str] = set()
     for index, entry in enumerate(data.entries):
+        if index >= MAX_ITEMS:
+            more = len(data.entries) - MAX_ITEMS
+            skipped.append(f"{more:,} items after the first {MAX_ITEMS:,}: not read")
+            break
         title = _cut(clean_line(html.unescape(entry.get("title") or "")), MAX_TITLE)
         label = title[:60] or f"item {index + 1}"
         guid = _cut(clean_line(entry.get("id") or entry.get("guid") or ""), MAX_GUID)

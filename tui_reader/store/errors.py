@@ -41,8 +41,22 @@ def full_message(where: Path) -> str:
     return f"{where}: the disk is full; nothing was written (free some space and run again)"
 
 
+def _read_only(directory: Path) -> bool:
+    existing = next((p for p in (directory, *directory.parents) if p.exists()), directory)
+    return not os.access(existing, os.W_OK)
+
+
+def read_only_error(directory: Path) -> StoreError:
+    return StoreError(
+        f"{directory}: read-only (a read-only file system, or no write permission); "
+        "nothing was written"
+    )
+
+
 def opening_error(directory: Path, exc: sqlite3.DatabaseError | OSError) -> StoreError:
     """The StoreError for a cache directory that could not be opened."""
+    if _read_only(directory):
+        return read_only_error(directory)
     if isinstance(exc, sqlite3.DatabaseError):
         if "full" in str(exc).lower() or disk_full(directory):
             return DiskFull(full_message(directory))
@@ -62,8 +76,12 @@ def storage_errors(where: Path) -> Iterator[None]:
     except sqlite3.DatabaseError as exc:
         if "full" in str(exc).lower() or disk_full(where):
             raise DiskFull(full_message(where)) from None
+        if "readonly" in str(exc).lower() or _read_only(where):
+            raise read_only_error(where) from None
         raise StoreError(f"{where}: {exc}; run `tui-reader doctor`") from None
     except OSError as exc:
         if exc.errno in _FULL_ERRNOS or disk_full(where):
             raise DiskFull(full_message(where)) from None
+        if exc.errno == errno.EROFS:
+            raise read_only_error(where) from None
         raise

@@ -28,9 +28,9 @@ from typing import TYPE_CHECKING, Any
 from tui_reader.models import Article, Entry, EntryRow, FeedState, utcnow
 from tui_reader.store.caches import MAIN_SETTINGS, PAGE_IN_DB_BYTES, open_cache
 from tui_reader.store.errors import storage_errors as _storage_errors
-from tui_reader.store.files import private_dir
 from tui_reader.store.lock import fetch_lock
 from tui_reader.store.merge import Merged, merged_entry, replaces_unseen
+from tui_reader.store.readonly import Places
 from tui_reader.store.upkeep import cache_problems, index_problems, rows_by_feed
 from tui_reader.store.user import UserState
 
@@ -53,17 +53,17 @@ class Store(UserState):
     def __init__(
         self, data_dir: Path, cache_dir: Path, *, page_cache_bytes: int = 512 * 2**20
     ) -> None:
-        self.data_dir = Path(data_dir)
-        self.cache_dir = Path(cache_dir)
-        self.root = self.data_dir / "store"
-        for directory in (self.data_dir, self.root, self.cache_dir):
-            private_dir(directory)
+        self.data_dir, self.cache_dir = Path(data_dir), Path(cache_dir)
+        # Read-only media: a temporary copy, said in `notices` (`readonly`); likewise the pages.
+        self._places = Places(self.data_dir, self.cache_dir)
+        self.read_only, self.notices = self._places.read_only, self._places.notices
         self._search: SearchIndex | None = None
         self._search_lock = threading.Lock()
-        self._main = open_cache(self.root / "main", **MAIN_SETTINGS)
-        super().__init__(self.root)
+        self._main = open_cache(self._places.cache("main"), **MAIN_SETTINGS)
+        super().__init__(self._places.store_root())
+        self.root = self.data_dir / "store"  # what messages name, even for a read-only copy
         self._pages = open_cache(
-            self.cache_dir / "pages",
+            self._places.pages,
             eviction_policy="least-recently-stored",
             size_limit=page_cache_bytes,
             statistics=False,
@@ -76,6 +76,7 @@ class Store(UserState):
         self.close_search_index()
         for cache in self._caches().values():
             cache.close()
+        self._places.close()
 
     def __enter__(self) -> Store:
         return self
@@ -99,7 +100,7 @@ class Store(UserState):
             if self._search is None:
                 from tui_reader.search import SearchIndex
 
-                self._search = SearchIndex.for_data_dir(self.data_dir)
+                self._search = SearchIndex.for_data_dir(self._places.index_dir)
             return self._search
 
     def close_search_index(self) -> None:
@@ -115,7 +116,7 @@ class Store(UserState):
         from tui_reader.search import SearchIndex
 
         self.close_search_index()
-        with SearchIndex.recreate(SearchIndex.path_for(self.data_dir)) as index:
+        with SearchIndex.recreate(SearchIndex.path_for(self._places.index_dir)) as index:
             return index.rebuild(self)
 
     # -- feeds ------------------------------------------------------------------------------
