@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from tui_reader.credits import foreign_canonical
-from tui_reader.extract import metadata
+from tui_reader.extract import metadata, page_images
 from tui_reader.extract.boilerplate import (
     BlockContext,
     PreInfo,
@@ -242,6 +242,8 @@ def run(
     absolutize(raw, base)
     trace.blocks_before_rules = len(raw)
     kept = filter_blocks(raw, ctx, removed)
+    if trace.how == _HOW_PAGE:
+        kept = page_images.insert_page_images(root, kept, base, pre.figure_images)
     blocks, links = finish_blocks(kept, base, page_url)
     body_text = "\n".join(b.text for b in blocks)
     if site_stats is not None:

@@ -85,6 +85,8 @@ class PreInfo:
     ids: set[str] = field(default_factory=set)
     # "Sources" sections, protected from the block rules
     sources: list[SourceSection] = field(default_factory=list)
+    # a caption paragraph -> the images of the figure it replaced (for extract/page_images.py)
+    figure_images: dict[Any, list[Any]] = field(default_factory=dict)
 
 
 # A literal prefix keeps these regexes fast; one pass each for both quote styles.
@@ -333,6 +335,8 @@ def _captions_to_paragraphs(root: Any, info: PreInfo) -> None:
             parent = fig.getparent()
             if parent is None:
                 continue
+            if imgs := list(fig.iter("img")):
+                info.figure_images[para] = imgs
             parent.replace(fig, para)
         else:
             para.tail = cap.tail
