@@ -100,8 +100,9 @@ def test_second_fetch_exits_75_and_readers_never_see_locks_or_half_articles(
             )
             for k in range(6)
         ]
-        # Slow answers keep the fetch (and its lock) alive while the readers run.
-        hostile_server.add(f"/{name}/feed", Route(body=rss(name, base + "/", items), delay=0.05))
+        # Slow answers keep the fetch (and its lock) alive while the readers run and a second
+        # fetch starts (200 feeds, 2 at a time: about 20 s however fast the machine).
+        hostile_server.add(f"/{name}/feed", Route(body=rss(name, base + "/", items), delay=0.2))
         urls.append(hostile_server.url(f"/{name}/feed"))
     # Ten readers share two cores with the fetch: its timeouts allow for that.
     slow_machine = {"total_timeout": 60.0, "read_timeout": 30.0, "connect_timeout": 30.0}

@@ -19,13 +19,14 @@ TEMPLATE = """\
 """
 
 
-def config_paths(config: Config) -> dict[str, str]:
+def config_paths(config: Config) -> dict[str, str | bool]:
+    """Where the config file (read or, if none, looked for), the store, the cache and the log are."""
     from tui_reader import paths
 
     config_file = config.source or paths.user_config_file()
     return {
         "config": str(config_file),
-        "config_exists": str(config_file.exists()).lower(),
+        "config_exists": config_file.exists(),
         "data": str(config.storage.data_dir),
         "cache": str(config.storage.cache_dir),
         "state": str(config.storage.state_dir),
@@ -39,9 +40,9 @@ def cmd_config(config: Config, args: argparse.Namespace) -> int:
         return edit_config(config)
     found = config_paths(config)
     if args.json:
-        print_json({k: (v == "true" if k == "config_exists" else v) for k, v in found.items()})
+        print_json(found)
         return EXIT_OK
-    note = "" if found["config_exists"] == "true" else "  (not there: the defaults apply)"
+    note = "" if found["config_exists"] else "  (not there: the defaults apply)"
     print(f"config  {found['config']}{note}")
     for key in ("data", "cache", "state", "log"):
         print(f"{key:<6}  {found[key]}")
