@@ -136,8 +136,19 @@ def test_feeds_add_of_a_page_without_feeds_is_one_line(
     config_file: Path, feedserver: FeedServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
     feedserver.add("/", Route(body=_page_with_feeds([]), content_type="text/html"))
-    assert main(["feeds", "add", feedserver.url("/")]) == 2
+    assert main(["feeds", "add", feedserver.url("/")]) == 1
     assert "no feed found" in capsys.readouterr().err
+
+
+def test_feeds_add_offline_says_the_host_could_not_be_reached_and_exits_1(
+    config_file: Path, feedserver: FeedServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = feedserver.url("/feedburner.xml")
+    feedserver.stop()
+    assert main(["feeds", "add", url]) == 1
+    err = capsys.readouterr().err.strip()
+    assert "could not connect to 127.0.0.1" in err and "nothing added" in err
+    assert len(err.splitlines()) == 1
 
 
 def _page_with_feeds(paths: list[str]) -> bytes:

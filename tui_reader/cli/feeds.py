@@ -7,7 +7,7 @@ import sys
 
 from tui_reader.cli.common import feed_title, open_store, origin, say
 from tui_reader.cli.output import iso, print_json_lines
-from tui_reader.cli.parser import EXIT_OK, UserError
+from tui_reader.cli.parser import EXIT_OK, NotFound, UserError
 from tui_reader.config import Config, FeedConfig
 from tui_reader.sanitize import clean_line, is_safe_url
 
@@ -75,7 +75,8 @@ def choose_feed(config: Config, url: str) -> str:
     try:
         found = discover_feeds(url, config.fetch)
     except DiscoveryError as exc:
-        raise UserError(str(exc)) from None
+        # Not a usage error: the address was right to try, the network or the site said no.
+        raise NotFound(str(exc)) from None
     if len(found) == 1:
         return found[0].url
     if not (sys.stdin.isatty() and sys.stdout.isatty()):

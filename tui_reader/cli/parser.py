@@ -32,8 +32,9 @@ EPILOG = """output: with --json every command prints JSON Lines, one object per 
 search hit, a fetch result; `fetch --json` ends with a {"summary": ...} line), dates in ISO 8601
 UTC ("2026-11-01T09:30:00Z"). Entry ids may be shortened to any unique prefix.
 
-exit codes: 0 ok; 1 some feeds failed, the store could not be used, or the entry named is not
-there; 2 usage or config error; 75 another fetch holds the lock (try later).
+exit codes: 0 ok; 1 some feeds failed, the store could not be used, the entry named is not
+there, or `feeds add` found no feed (or could not reach it); 2 usage or config error; 75
+another fetch holds the lock (try later).
 """
 
 JSON_HELP = "print JSON Lines (one object per line, ISO 8601 UTC dates)"
