@@ -10,7 +10,7 @@ import logging
 import sqlite3
 
 from tui_reader.ports import RunStore
-from tui_reader.sanitize import clean_line
+from tui_reader.sanitize import error_line
 from tui_reader.search import SearchIndexError
 
 LOG = logging.getLogger("tui_reader.pipeline")
@@ -23,8 +23,5 @@ def forget_in_search(store: RunStore, entry_ids: list[str]) -> None:
     try:
         store.search_index().remove_many(entry_ids)
     except (SearchIndexError, sqlite3.Error, OSError) as exc:
-        lines = str(exc).strip().splitlines()
-        LOG.warning(
-            "search index not updated: %s", clean_line(lines[0]) if lines else type(exc).__name__
-        )
+        LOG.warning("search index not updated: %s", error_line(exc))
         store.close_search_index()

@@ -52,6 +52,12 @@ def clean_line(value: str) -> str:
     return _SPACES.sub(" ", clean_text(value).replace("\n", " ").replace("\t", " ")).strip()
 
 
+def error_line(exc: object) -> str:
+    """An exception as the one clean line a log or a failed feed shows: its first line."""
+    lines = str(exc).strip().splitlines()
+    return clean_line(lines[0]) if lines else type(exc).__name__
+
+
 def is_safe_url(url: str) -> bool:
     """Only http(s) URLs with a host are ever opened or made clickable."""
     try:

@@ -55,6 +55,11 @@ def _tls(error: ssl.SSLError) -> str:
     return f"the TLS handshake failed ({clean_line(words)})"
 
 
+def network_reason(exc: BaseException) -> str:
+    """Why a connection failed, in a few words ("host name not found"), or "" if no OS error says."""
+    return _os_reason(_chain(exc))
+
+
 def _os_reason(chain: list[BaseException]) -> str:
     for cause in chain:
         if isinstance(cause, socket.gaierror):

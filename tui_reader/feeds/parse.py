@@ -18,7 +18,7 @@ import feedparser.mixin
 from tui_reader.feeds.decode import decode_html
 from tui_reader.feeds.links import find_feed_links
 from tui_reader.models import pickled_by_fields
-from tui_reader.sanitize import clean_line, clean_text, is_safe_url
+from tui_reader.sanitize import clean_line, clean_text, error_line, is_safe_url
 
 # A feed item whose content holds at least this much text may be the whole article.
 MIN_FULL_TEXT = 1200
@@ -390,5 +390,4 @@ def parse_feed(
 def _describe(exc: object) -> str:
     if exc is None:
         return "unknown error"
-    text = str(exc).strip().splitlines()
-    return clean_line(text[0]) if text else type(exc).__name__
+    return error_line(exc)

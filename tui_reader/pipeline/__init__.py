@@ -58,7 +58,7 @@ from tui_reader.pipeline.pool import (
 )
 from tui_reader.pipeline.reextract import reextract as reextract
 from tui_reader.ports import Retriever, RunStore
-from tui_reader.sanitize import clean_line
+from tui_reader.sanitize import clean_line, error_line
 from tui_reader.search import Document, SearchIndexError
 from tui_reader.services import (
     PENDING_STATE,
@@ -75,11 +75,6 @@ P = ParamSpec("P")
 
 # Two items with near-identical titles published this close together are one story.
 STORY_WINDOW = timedelta(days=3)
-
-
-def _one_line(exc: BaseException) -> str:
-    lines = str(exc).strip().splitlines()
-    return clean_line(lines[0]) if lines else type(exc).__name__
 
 
 # -- one run -------------------------------------------------------------------------------------
@@ -223,7 +218,7 @@ class _Run:
             )
             article = self.learn(site, article, rules)
         except Exception as exc:  # a broken worker must not take the feed down with it
-            LOG.warning("extraction of %s failed: %s", url, _one_line(exc))
+            LOG.warning("extraction of %s failed: %s", url, error_line(exc))
             article = None
         finally:
             future.set_result(article)
@@ -312,14 +307,14 @@ class _Run:
             async with self.extract_slots:
                 articles = await self.in_pool(_extract_many_job, jobs, rules, stats)
         except Exception as exc:  # a broken worker must not take the feed down with it
-            LOG.warning("extraction of %s's content failed: %s", feed.url, _one_line(exc))
+            LOG.warning("extraction of %s's content failed: %s", feed.url, error_line(exc))
         finally:
             for index, (_, url, _, future) in enumerate(batch):
                 article: Article | None = articles[index] if index < len(articles) else None
                 try:
                     article = None if article is None else self.learn(site_of(url), article, rules)
                 except Exception as exc:
-                    LOG.warning("extraction of %s failed: %s", url, _one_line(exc))
+                    LOG.warning("extraction of %s failed: %s", url, error_line(exc))
                     article = None
                 if not future.done():
                     future.set_result(article)
@@ -542,7 +537,7 @@ class _Run:
             raise  # a full disk or a damaged store fails every feed alike: one error for the run
         except Exception as exc:  # one feed's failure never stops the others
             LOG.warning("feed %s failed", feed.url, exc_info=True)
-            result = FeedResult(feed.url, "failed", error=_one_line(exc))
+            result = FeedResult(feed.url, "failed", error=error_line(exc))
         if self.progress is not None:
             self.progress(result)
         return result
@@ -562,8 +557,8 @@ class _Run:
         try:
             res = await self.fetcher.fetch(url, info=info)
         except FetchError as exc:
-            self.store.put_feed_state(replace(state, status="error", error=_one_line(exc)))
-            return FeedResult(feed.url, "failed", error=_one_line(exc))
+            self.store.put_feed_state(replace(state, status="error", error=error_line(exc)))
+            return FeedResult(feed.url, "failed", error=error_line(exc))
         state, result = answered(feed, state, url, res, now)
         if result is not None:
             self.store.put_feed_state(state)
@@ -573,8 +568,8 @@ class _Run:
                 functools.partial(parse_feed, now=now), res.content, res.final_url, res.headers
             )
         except FeedParseError as exc:
-            self.store.put_feed_state(replace(state, status="error", error=_one_line(exc)))
-            return FeedResult(feed.url, "failed", error=_one_line(exc), status_code=200)
+            self.store.put_feed_state(replace(state, status="error", error=error_line(exc)))
+            return FeedResult(feed.url, "failed", error=error_line(exc), status_code=200)
         validators = res.info
         del res  # the feed's bytes, while its pages are fetched
         return await self._store_parsed(feed, state, parsed, now, validators)
@@ -696,7 +691,7 @@ class _Run:
         try:
             self.store.search_index().add_many(docs)
         except (SearchIndexError, sqlite3.Error, OSError) as exc:
-            LOG.warning("search index not updated: %s", _one_line(exc))
+            LOG.warning("search index not updated: %s", error_line(exc))
             self.store.close_search_index()  # opened again for the next feed
 
     def release(self, stories: Iterable[_Story]) -> None:

@@ -21,16 +21,11 @@ from tui_reader.pipeline.pool import (
     make_executor,
     stored_stats,
 )
-from tui_reader.sanitize import clean_line
+from tui_reader.sanitize import error_line
 from tui_reader.services import effective_feeds, feed_titles, find_feeds
 from tui_reader.store import Store
 
 LOG = logging.getLogger("tui_reader.pipeline")
-
-
-def one_line(exc: BaseException) -> str:
-    lines = str(exc).strip().splitlines()
-    return clean_line(lines[0]) if lines else type(exc).__name__
 
 
 def reextract(
@@ -102,7 +97,7 @@ def _reextract(
         try:
             article = job.result()
         except Exception as exc:
-            LOG.warning("re-extraction of %s failed: %s", entry.url, one_line(exc))
+            LOG.warning("re-extraction of %s failed: %s", entry.url, error_line(exc))
             continue
         if not article.blocks:
             continue

@@ -11,7 +11,6 @@ from __future__ import annotations
 import html
 import json
 import logging
-import socket
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
@@ -19,6 +18,7 @@ from typing import Any
 import httpx
 
 from tui_reader.config import FetchConfig
+from tui_reader.feeds.errors import network_reason
 from tui_reader.feeds.fetch import USER_AGENT
 from tui_reader.sanitize import clean_line
 from tui_reader.sync.backend import (
@@ -52,15 +52,9 @@ def api_url(url: str) -> str:
 
 
 def _reason(exc: BaseException) -> str:
-    cause: BaseException | None = exc
-    while cause is not None:
-        if isinstance(cause, socket.gaierror):
-            return "host name not found"
-        if isinstance(cause, ConnectionRefusedError):
-            return "connection refused"
-        if isinstance(cause, ConnectionResetError):
-            return "connection reset"
-        cause = cause.__cause__ or cause.__context__
+    """The fetcher's words for a failed connection (`feeds.errors.network_reason`)."""
+    if reason := network_reason(exc):
+        return reason
     if isinstance(exc, httpx.TimeoutException):
         return "timed out"
     return type(exc).__name__
