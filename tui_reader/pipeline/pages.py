@@ -12,7 +12,7 @@ import logging
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
-from tui_reader.config import Config, FeedConfig
+from tui_reader.config import FeedConfig
 from tui_reader.feeds.fetch import PAGE_ACCEPT, FetchError, FetchResult, status_error
 from tui_reader.feeds.links import article_url, kept_url, same_site, unwrap_url
 from tui_reader.pipeline.extracting import Extractor
@@ -26,7 +26,6 @@ LOG = logging.getLogger("tui_reader.pipeline")
 
 @dataclass
 class Pages:
-    config: Config
     store: RunStore
     fetcher: Retriever
     identities: Identities
@@ -34,7 +33,6 @@ class Pages:
     extractor: Extractor
     # Page work of this run by pre-fetch entry id, so two feeds carrying one story fetch it once.
     pages: dict[str, asyncio.Future[_Page]] = field(default_factory=dict)
-    host_gates: dict[str, asyncio.Semaphore] = field(default_factory=dict)
 
     def known(self, url: str, feed_site: str = "") -> bool:
         """Whether a redirect target is an article already extracted: stop there.
@@ -63,12 +61,12 @@ class Pages:
 
     async def _page(self, sid: StoryId, feed: FeedConfig, language: str, feed_site: str) -> _Page:
         target = unwrap_url(sid.link)
-        # In turn: the host's gate (so pages queued for one busy host hold no extraction slot
+        # In turn: the host's admission (so pages queued for one busy host hold no extraction slot
         # while they wait for it), an extraction slot, the fetch; the gate is given back once
         # fetched, the slot once extracted.
         slots = self.extractor.slots
         host = (urlsplit(target).hostname or "").lower()
-        gate = self.host_gates.setdefault(host, asyncio.Semaphore(self.config.fetch.per_host))
+        gate = self.fetcher.politeness.pages(host)
         await gate.acquire()
         try:
             await slots.acquire()

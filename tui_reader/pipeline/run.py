@@ -80,9 +80,7 @@ class _Run:
         self.ledger = Ledger(self.store)
         self.identities = Identities(self.store, self.ledger)
         self.extractor = Extractor(self.config, self.store, self.pool)
-        self.pages = Pages(
-            self.config, self.store, self.fetcher, self.identities, self.ledger, self.extractor
-        )
+        self.pages = Pages(self.store, self.fetcher, self.identities, self.ledger, self.extractor)
         self.stories = Stories(
             self.store, self.ledger, self.identities, self.pages, self.extractor, self.now
         )
