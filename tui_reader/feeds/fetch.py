@@ -18,6 +18,7 @@ from tui_reader import __version__
 from tui_reader.config import FetchConfig
 from tui_reader.feeds.decode import BodyError, BodyTooLarge, Decoder, accept_encoding, decode_html
 from tui_reader.feeds.errors import FetchError, TooLarge, Transient, Unreachable, classify
+from tui_reader.feeds.politeness import Politeness
 from tui_reader.feeds.pools import HostPools
 from tui_reader.feeds.proxy import ProxyConfigError, shown
 from tui_reader.sanitize import clean_line
@@ -138,7 +139,8 @@ def _attempts(count: int) -> str:
 
 
 class Fetcher:
-    """One httpx client for a whole run, with a global and a per-host concurrency limit.
+    """One httpx client for a whole run, with a global concurrency limit and the run's per-host
+    limits (`politeness`, shared with the run's pages).
 
     Connections are pooled per host (`HostPools`): a shared pool's costs grow with the square
     of its size.
@@ -150,14 +152,15 @@ class Fetcher:
         *,
         backoff: float | None = None,
         max_inline_wait: float = MAX_INLINE_WAIT,
+        politeness: Politeness | None = None,
     ) -> None:
         self.config = config
+        self.politeness = Politeness(config.per_host) if politeness is None else politeness
         self.backoff = RETRY_BACKOFF if backoff is None else backoff
         self.max_inline_wait = max_inline_wait
         self.user_agent = config.user_agent or USER_AGENT
         self._global = asyncio.Semaphore(config.concurrency)
-        self._hosts: dict[str, asyncio.Semaphore] = {}
-        self._pools = HostPools(config.per_host)
+        self._pools = HostPools(self.politeness.connections)
         self._client = httpx.AsyncClient(
             follow_redirects=False,
             trust_env=True,
@@ -188,8 +191,7 @@ class Fetcher:
     @contextlib.asynccontextmanager
     async def _slot(self, host: str) -> AsyncIterator[None]:
         # The host's slot first, so a request waiting on a busy host holds no global slot.
-        sem = self._hosts.setdefault(host, asyncio.Semaphore(self.config.per_host))
-        async with sem, self._global:
+        async with self.politeness.request(host), self._global:
             yield
 
     async def fetch(
