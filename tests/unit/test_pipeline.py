@@ -15,7 +15,6 @@ import pytest
 from feedserver import CountingExecutor, FeedServer, Route, render
 
 from tui_reader.config import Config, FeedConfig
-from tui_reader.feeds import fetch as fetch_module
 from tui_reader.feeds.links import canonical_url, entry_id
 from tui_reader.models import Entry, FeedResult
 from tui_reader.pipeline import reextract, run_update, update
@@ -42,11 +41,6 @@ def extraction_works() -> bool:
 needs_extraction = pytest.mark.skipif(
     "not extraction_works()", reason="tui_reader.extract does not extract yet"
 )
-
-
-@pytest.fixture(autouse=True)
-def _fast_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(fetch_module, "RETRY_BACKOFF", 0.01)
 
 
 def serve_wordpress(server: FeedServer, path: str = "/feed/") -> FeedConfig:
