@@ -830,14 +830,17 @@ async def test_a_failed_content_job_still_stores_the_entries(
     feedserver: FeedServer,
     store: Store,
     make_config: MakeConfig,
-    monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    # The CLI's tests leave the package's logger unpropagated (as the CLI sets it up).
-    monkeypatch.setattr(logging.getLogger("tui_reader"), "propagate", True)
     feed = serve_full_content(feedserver, "Pie de página del blog de pruebas.", count=3)
-    with DyingContentWorker() as executor:
-        summary = await update(make_config([feed]), store, fulltext=False, executor=executor)
+    # The CLI's tests leave the package's logger unpropagated (as the CLI sets it up).
+    logger = logging.getLogger("tui_reader")
+    logger.addHandler(caplog.handler)
+    try:
+        with DyingContentWorker() as executor:
+            summary = await update(make_config([feed]), store, fulltext=False, executor=executor)
+    finally:
+        logger.removeHandler(caplog.handler)
 
     result = summary.results[0]
     assert result.outcome == "ok" and result.new_entries == 3 and result.extracted == 0
