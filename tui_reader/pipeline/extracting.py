@@ -37,6 +37,8 @@ _Batch = list[tuple[str, str, ParsedItem, "asyncio.Future[Article | None]"]]
 
 @dataclass
 class Extractor:
+    """The run's extractions by (entry id, source), shared by every feed that carries a story."""
+
     config: Config
     store: RunStore
     pool: Pool
