@@ -15,7 +15,6 @@ import pytest
 from feedserver import CountingExecutor, FeedServer, Route, render
 
 from tui_reader.config import Config, FeedConfig
-from tui_reader.feeds import fetch as fetch_module
 from tui_reader.feeds.links import canonical_url, entry_id
 from tui_reader.models import Entry, FeedResult
 from tui_reader.pipeline import reextract, run_update, update
@@ -42,11 +41,6 @@ def extraction_works() -> bool:
 needs_extraction = pytest.mark.skipif(
     "not extraction_works()", reason="tui_reader.extract does not extract yet"
 )
-
-
-@pytest.fixture(autouse=True)
-def _fast_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(fetch_module, "RETRY_BACKOFF", 0.01)
 
 
 def serve_wordpress(server: FeedServer, path: str = "/feed/") -> FeedConfig:
@@ -836,14 +830,17 @@ async def test_a_failed_content_job_still_stores_the_entries(
     feedserver: FeedServer,
     store: Store,
     make_config: MakeConfig,
-    monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    # The CLI's tests leave the package's logger unpropagated (as the CLI sets it up).
-    monkeypatch.setattr(logging.getLogger("tui_reader"), "propagate", True)
     feed = serve_full_content(feedserver, "Pie de página del blog de pruebas.", count=3)
-    with DyingContentWorker() as executor:
-        summary = await update(make_config([feed]), store, fulltext=False, executor=executor)
+    # The CLI's tests leave the package's logger unpropagated (as the CLI sets it up).
+    logger = logging.getLogger("tui_reader")
+    logger.addHandler(caplog.handler)
+    try:
+        with DyingContentWorker() as executor:
+            summary = await update(make_config([feed]), store, fulltext=False, executor=executor)
+    finally:
+        logger.removeHandler(caplog.handler)
 
     result = summary.results[0]
     assert result.outcome == "ok" and result.new_entries == 3 and result.extracted == 0

@@ -285,7 +285,7 @@ def run(
     absolutize(raw, base)
     trace.blocks_before_rules = len(raw)
     kept = filter_blocks(raw, ctx, removed)
-    if trace.how == _HOW_PAGE:
+    if trace.how == _HOW_PAGE and rules.page_images:
         kept = page_images.insert_page_images(root, kept, base, pre.figure_images)
     blocks, links = finish_blocks(kept, base, page_url)
     body_text = "\n".join(b.text for b in blocks)

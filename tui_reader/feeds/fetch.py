@@ -42,8 +42,6 @@ USER_AGENT = f"tui-reader/{__version__}"
 MAX_REDIRECTS = 10
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 PERMANENT_CODES = frozenset({301, 308})
-# Seconds before the first retry; doubled each time, with jitter. Tests lower it.
-RETRY_BACKOFF = 0.5
 # A Retry-After this short is waited out within the run (once); a longer one skips the feed.
 MAX_INLINE_WAIT = 5.0
 
@@ -150,17 +148,17 @@ class Fetcher:
         self,
         config: FetchConfig,
         *,
-        backoff: float | None = None,
         max_inline_wait: float = MAX_INLINE_WAIT,
         politeness: Politeness | None = None,
+        pools: HostPools | None = None,
     ) -> None:
         self.config = config
         self.politeness = Politeness(config.per_host) if politeness is None else politeness
-        self.backoff = RETRY_BACKOFF if backoff is None else backoff
         self.max_inline_wait = max_inline_wait
         self.user_agent = config.user_agent or USER_AGENT
         self._global = asyncio.Semaphore(config.concurrency)
-        self._pools = HostPools(self.politeness.connections)
+        # Connections by host, as many as the politeness lets be in flight (unless `pools`).
+        self._pools = HostPools(self.politeness.connections) if pools is None else pools
         self._client = httpx.AsyncClient(
             follow_redirects=False,
             trust_env=True,
@@ -286,7 +284,8 @@ class Fetcher:
             return raw
 
     async def _backoff(self, attempt: int) -> None:
-        await asyncio.sleep(self.backoff * (2**attempt) * random.uniform(0.75, 1.25))
+        backoff = self.config.retry_backoff  # doubled each time, with jitter
+        await asyncio.sleep(backoff * (2**attempt) * random.uniform(0.75, 1.25))
 
     async def _attempt(self, url: str, headers: dict[str, str]) -> _Raw:
         total = self.config.total_timeout

@@ -8,6 +8,7 @@ from textual import on, work
 from tui_reader.credits import original_url
 from tui_reader.glossary import repair_article
 from tui_reader.models import Entry
+from tui_reader.pending import settled_article
 from tui_reader.ui.base import ReaderBase
 from tui_reader.ui.messages import ArticleLoaded, EntryChosen, StoreFailed
 
@@ -31,7 +32,7 @@ class EntriesMixin(ReaderBase):
     def load_article(self, entry_id: str) -> None:
         try:
             entry = self.store.entry(entry_id)
-            article = self.store.article(entry_id)
+            article = settled_article(self.config, self.store, entry_id)  # in this worker
         except Exception as exc:
             self.post_message(StoreFailed(str(exc)))
             return
