@@ -56,6 +56,7 @@ def make_config(tmp_path: Path) -> Callable[..., Config]:
             read_timeout=5.0,
             total_timeout=10.0,
             retries=2,
+            retry_backoff=0.01,
             workers=1,
         )
         return Config(

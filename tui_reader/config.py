@@ -287,7 +287,7 @@ def _build(data: Mapping[str, Any], file: Path | str) -> Config:
         "fetch",
         {
             "concurrency", "per_host", "connect_timeout", "read_timeout", "total_timeout",
-            "retries", "max_bytes", "fulltext", "workers", "user_agent",
+            "retries", "retry_backoff", "max_bytes", "fulltext", "workers", "user_agent",
         },
     )  # fmt: skip
     p = "fetch."
@@ -300,6 +300,7 @@ def _build(data: Mapping[str, Any], file: Path | str) -> Config:
         read_timeout=float(check.get(fe, p, "read_timeout", _is_pos_number, "seconds > 0", 20.0)),
         total_timeout=float(check.get(fe, p, "total_timeout", _is_pos_number, "seconds > 0", 60.0)),
         retries=check.get(fe, p, "retries", _is_nonneg_int, "a whole number >= 0", 2),
+        retry_backoff=float(check.get(fe, p, "retry_backoff", _is_pos_number, "seconds > 0", 0.5)),
         max_bytes=check.get(
             fe, p, "max_bytes", _is_pos_int, "a positive number of bytes", 10_000_000
         ),

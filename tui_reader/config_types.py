@@ -75,6 +75,7 @@ class FetchConfig:
     read_timeout: float = 20.0
     total_timeout: float = 60.0
     retries: int = 2
+    retry_backoff: float = 0.5  # seconds before the first retry, doubled each time
     max_bytes: int = 10_000_000
     fulltext: FullText = "auto"
     workers: int = 0

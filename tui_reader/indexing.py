@@ -1,7 +1,6 @@
 """The search index kept in step with retention: a broken index fails no fetch.
 
-(A first room of the run's split, issue 13: the run's own indexing of new entries is still in
-`pipeline._Run.index`.)
+(The run's own indexing of the entries each feed stored is `pipeline/index.py`'s.)
 """
 
 from __future__ import annotations

@@ -44,12 +44,19 @@ _TOKENS = re.compile(r"[^\W\d_]+")
 MIN_WORDS = 6
 
 
+# word -> the languages it belongs to: one dict lookup per token instead of one set per language
+_LANGS_OF: dict[str, tuple[str, ...]] = {}
+for _lang, _words in WORDS.items():
+    for _word in _words:
+        _LANGS_OF[_word] = (*_LANGS_OF.get(_word, ()), _lang)
+
+
 def word_scores(text: str) -> dict[str, int]:
     scores = dict.fromkeys(WORDS, 0)
+    langs_of = _LANGS_OF
     for token in _TOKENS.findall(text[:3000].lower()):
-        for lang, words in WORDS.items():
-            if token in words:
-                scores[lang] += 1
+        for lang in langs_of.get(token, ()):
+            scores[lang] += 1
     return scores
 
 

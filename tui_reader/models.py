@@ -139,6 +139,9 @@ class Article:
     removed: tuple[Removal, ...] = ()
     # The page's canonical link when it names another site (the article this one translates).
     canonical: str = ""
+    # A feed item's HTML not yet converted (`pending`): the blocks are its plain text until the
+    # article is first opened.
+    pending: str = ""
 
     @property
     def text(self) -> str:
@@ -166,6 +169,7 @@ class Article:
             "source": self.source,
             "removed": [(r.rule, r.text) for r in self.removed],
             **({"canonical": self.canonical} if self.canonical else {}),
+            **({"pending": self.pending} if self.pending else {}),
         }
 
     @classmethod
@@ -182,6 +186,7 @@ class Article:
             source=data.get("source", "page"),
             removed=tuple(Removal(*r) for r in data.get("removed", ())),
             canonical=data.get("canonical", ""),
+            pending=data.get("pending", ""),
         )
 
 

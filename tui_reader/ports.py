@@ -16,12 +16,18 @@ from tui_reader.models import Article, Entry, EntryRow, FeedState
 
 if TYPE_CHECKING:  # types only: this module must not load httpx or sqlite3 for the workers
     from tui_reader.feeds.fetch import FetchResult, HTTPInfo
+    from tui_reader.feeds.politeness import Politeness
     from tui_reader.search import SearchIndex
     from tui_reader.store.merge import Merged
 
 
 class Retriever(Protocol):
-    """One GET at a time, conditional (`info`), redirects followed; raises FetchError."""
+    """One GET at a time, conditional (`info`), redirects followed; raises FetchError.
+
+    `politeness`: the per-host limits it keeps, which the run's pages are admitted by too.
+    """
+
+    politeness: Politeness
 
     async def fetch(
         self,

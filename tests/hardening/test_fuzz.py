@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 from tui_reader import pipeline
 from tui_reader.config import Config, FeedConfig, FetchConfig, StorageConfig
 from tui_reader.feeds.fetch import FetchError, FetchResult
+from tui_reader.feeds.politeness import Politeness
 from tui_reader.models import FetchSummary
 from tui_reader.render import article_markdown, article_text
 from tui_reader.store import Store
@@ -155,6 +156,7 @@ class _BytesFetcher:
 
     def __init__(self, body: bytes) -> None:
         self.body = body
+        self.politeness = Politeness(2)
 
     async def fetch(self, url: str, **kwargs: Any) -> FetchResult:
         if url != FEED_URL:

@@ -28,12 +28,13 @@ def test_defaults_load_without_a_user_file(tmp_path: Path, monkeypatch: pytest.M
 def test_user_file_overrides_key_by_key(tmp_path: Path) -> None:
     path = write(
         tmp_path,
-        '[fetch]\nper_host = 4\n[storage]\ndata_dir = "/tmp/x"\n'
+        '[fetch]\nper_host = 4\nretry_backoff = 0.25\n[storage]\ndata_dir = "/tmp/x"\n'
         '[[feeds]]\nurl = "https://a.example/feed"\ntags = ["es"]\nfulltext = false\n',
     )
     config = load_config(path)
     assert config.fetch.per_host == 4
     assert config.fetch.concurrency == 16
+    assert config.fetch.retry_backoff == 0.25 and config.fetch.retries == 2
     assert config.storage.data_dir == Path("/tmp/x")
     assert config.feeds[0].fulltext is False
     assert config.default_feeds == (), "a user's own [[feeds]] replace the defaults"
@@ -59,6 +60,7 @@ def test_config_is_never_read_from_the_working_directory(
     ("text", "key", "expected"),
     [
         ('[fetch]\nper_host = "two"\n', "fetch.per_host", "positive whole number"),
+        ("[fetch]\nretry_backoff = 0\n", "fetch.retry_backoff", "seconds > 0"),
         ("[fetchh]\n", "fetchh", "known table"),
         ("[fetch]\nfoo = 1\n", "fetch.foo", "known key"),
         ('[[feeds]]\ntitle = "x"\n', "feeds[0].url", "http(s) URL"),

@@ -9,14 +9,10 @@ from feedserver import FeedServer, Route
 
 from tui_reader.config import FetchConfig
 from tui_reader.discover import DiscoveryError, discover_feeds
-from tui_reader.feeds import fetch as fetch_module
 
-CONFIG = FetchConfig(connect_timeout=2, read_timeout=2, total_timeout=5, retries=1)
-
-
-@pytest.fixture(autouse=True)
-def _fast_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(fetch_module, "RETRY_BACKOFF", 0.01)
+CONFIG = FetchConfig(
+    connect_timeout=2, read_timeout=2, total_timeout=5, retries=1, retry_backoff=0.01
+)
 
 
 def test_an_unreachable_host_is_said_so_not_no_feed_found(

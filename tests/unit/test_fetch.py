@@ -17,16 +17,18 @@ from tui_reader.config import FetchConfig
 from tui_reader.feeds import fetch as fetch_module
 from tui_reader.feeds import pools as pools_module
 from tui_reader.feeds.fetch import Fetcher, FetchError, HTTPInfo, TooLarge, parse_retry_after
+from tui_reader.feeds.pools import HostPools
 
 CONFIG = FetchConfig(
-    concurrency=4, per_host=2, connect_timeout=5, read_timeout=5, total_timeout=10, retries=2
+    concurrency=4,
+    per_host=2,
+    connect_timeout=5,
+    read_timeout=5,
+    total_timeout=10,
+    retries=2,
+    retry_backoff=0.01,
 )
 FEED = b'<rss version="2.0"><channel><title>t</title></channel></rss>'
-
-
-@pytest.fixture(autouse=True)
-def _fast_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(fetch_module, "RETRY_BACKOFF", 0.01)
 
 
 async def get(url: str, config: FetchConfig = CONFIG, **kwargs: object) -> fetch_module.FetchResult:
@@ -188,27 +190,20 @@ async def test_per_host_limit_holds_on_the_wire(feedserver: FeedServer) -> None:
     ids=["reused-across-hosts", "idle-beyond-the-limit-closed"],
 )
 async def test_a_hosts_connection_is_kept_while_few_hosts_are_idle(
-    feedserver: FeedServer,
-    monkeypatch: pytest.MonkeyPatch,
-    idle_hosts: int,
-    rounds: int,
-    connections: int,
+    feedserver: FeedServer, idle_hosts: int, rounds: int, connections: int
 ) -> None:
-    monkeypatch.setattr(pools_module, "MAX_IDLE_HOSTS", idle_hosts)
     feedserver.add("/feed", Route(body=FEED))
-    async with Fetcher(CONFIG) as fetcher:
+    pools = HostPools(CONFIG.per_host, max_idle_hosts=idle_hosts)
+    async with Fetcher(CONFIG, pools=pools) as fetcher:
         for host in ["127.0.0.1", "localhost"] * rounds:
             assert (await fetcher.fetch(feedserver.url("/feed", host))).ok
     assert feedserver.connections == connections
 
 
-async def test_a_busy_host_is_not_closed_for_another(
-    feedserver: FeedServer, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(pools_module, "MAX_IDLE_HOSTS", 1)
+async def test_a_busy_host_is_not_closed_for_another(feedserver: FeedServer) -> None:
     feedserver.add("/slow", Route(body=FEED, delay=0.3))
     feedserver.add("/feed", Route(body=FEED))
-    async with Fetcher(CONFIG) as fetcher:
+    async with Fetcher(CONFIG, pools=HostPools(CONFIG.per_host, max_idle_hosts=1)) as fetcher:
         slow = asyncio.create_task(fetcher.fetch(feedserver.url("/slow")))
         await asyncio.sleep(0.1)
         assert (await fetcher.fetch(feedserver.url("/feed", "localhost"))).ok
@@ -216,7 +211,7 @@ async def test_a_busy_host_is_not_closed_for_another(
 
 
 async def test_every_host_pool_made_is_closed_even_when_requests_race(
-    feedserver: FeedServer, monkeypatch: pytest.MonkeyPatch
+    feedserver: FeedServer,
 ) -> None:
     made: list[object] = []
     closed: list[object] = []
@@ -230,10 +225,9 @@ async def test_every_host_pool_made_is_closed_even_when_requests_race(
             closed.append(self)
             await super().aclose()
 
-    monkeypatch.setattr(httpx, "AsyncHTTPTransport", Counted)
-    monkeypatch.setattr(pools_module, "MAX_IDLE_HOSTS", 1)
+    pools = HostPools(CONFIG.per_host, max_idle_hosts=1, make_transport=Counted)
     feedserver.add("/feed", Route(body=FEED, delay=0.1))
-    async with Fetcher(CONFIG) as fetcher:
+    async with Fetcher(CONFIG, pools=pools) as fetcher:
         assert (await fetcher.fetch(feedserver.url("/feed"))).ok
         # two requests to a new host while the first host's pool is being closed for room
         results = await asyncio.gather(

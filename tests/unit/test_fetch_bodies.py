@@ -17,14 +17,11 @@ from tui_reader.feeds import fetch as fetch_module
 from tui_reader.feeds.decode import BodyError, Decoder
 from tui_reader.feeds.fetch import Fetcher, FetchError
 
-CONFIG = FetchConfig(connect_timeout=5, read_timeout=5, total_timeout=10, retries=2)
+CONFIG = FetchConfig(
+    connect_timeout=5, read_timeout=5, total_timeout=10, retries=2, retry_backoff=0.01
+)
 FEED = b'<rss version="2.0"><channel><title>t</title>' + b"<item><title>x</title></item>" * 50
 FEED += b"</channel></rss>"
-
-
-@pytest.fixture(autouse=True)
-def _fast_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(fetch_module, "RETRY_BACKOFF", 0.01)
 
 
 class RawServer:

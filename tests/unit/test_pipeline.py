@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from functools import cache
+from typing import Any
 
 import pytest
 from feedserver import CountingExecutor, FeedServer, Route, render
 
 from tui_reader.config import Config, FeedConfig
-from tui_reader.feeds import fetch as fetch_module
 from tui_reader.feeds.links import canonical_url, entry_id
 from tui_reader.models import Entry, FeedResult
 from tui_reader.pipeline import reextract, run_update, update
@@ -40,11 +41,6 @@ def extraction_works() -> bool:
 needs_extraction = pytest.mark.skipif(
     "not extraction_works()", reason="tui_reader.extract does not extract yet"
 )
-
-
-@pytest.fixture(autouse=True)
-def _fast_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(fetch_module, "RETRY_BACKOFF", 0.01)
 
 
 def serve_wordpress(server: FeedServer, path: str = "/feed/") -> FeedConfig:
@@ -708,7 +704,6 @@ async def test_pages_waiting_for_extraction_are_bounded(
     import threading
     import time
     from concurrent.futures import ThreadPoolExecutor
-    from typing import Any
 
     from feedserver import Route
 
@@ -818,24 +813,34 @@ async def test_a_feeds_content_is_extracted_in_one_job_then_relearnt(
     assert all(f"noticia número {n}" in texts[n] for n in range(6))
 
 
+class DyingContentWorker(CountingExecutor):
+    """A real pool whose worker dies on the job that extracts a feed's content."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        if getattr(fn, "__name__", "") == "_extract_many_job":
+            return super().submit(_die)
+        return super().submit(fn, *args, **kwargs)
+
+
+def _die() -> None:
+    raise RuntimeError("worker died")
+
+
 async def test_a_failed_content_job_still_stores_the_entries(
     feedserver: FeedServer,
     store: Store,
     make_config: MakeConfig,
-    counting_executor: CountingExecutor,
-    monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    from tui_reader import pipeline
-
-    def broken(*args: object) -> None:
-        raise RuntimeError("worker died")
-
-    monkeypatch.setattr(pipeline, "_extract_many_job", broken)
-    # The CLI's tests leave the package's logger unpropagated (as the CLI sets it up).
-    monkeypatch.setattr(logging.getLogger("tui_reader"), "propagate", True)
     feed = serve_full_content(feedserver, "Pie de página del blog de pruebas.", count=3)
-    summary = await update(make_config([feed]), store, fulltext=False, executor=counting_executor)
+    # The CLI's tests leave the package's logger unpropagated (as the CLI sets it up).
+    logger = logging.getLogger("tui_reader")
+    logger.addHandler(caplog.handler)
+    try:
+        with DyingContentWorker() as executor:
+            summary = await update(make_config([feed]), store, fulltext=False, executor=executor)
+    finally:
+        logger.removeHandler(caplog.handler)
 
     result = summary.results[0]
     assert result.outcome == "ok" and result.new_entries == 3 and result.extracted == 0

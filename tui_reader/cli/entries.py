@@ -55,6 +55,7 @@ def cmd_show(config: Config, args: argparse.Namespace) -> int:
     from tui_reader.credits import original_url
     from tui_reader.glossary import GlossaryError, for_display
     from tui_reader.models import Article
+    from tui_reader.pending import settled_article
     from tui_reader.render import article_text
     from tui_reader.services import AmbiguousId, resolve_entry_id
 
@@ -66,7 +67,7 @@ def cmd_show(config: Config, args: argparse.Namespace) -> int:
         entry = store.entry(entry_id) if entry_id is not None else None
         if entry is None:
             raise NotFound(f"no entry with id {args.id!r} (see `tui-reader list`)")
-        article = store.article(entry.id) or Article(
+        article = settled_article(config, store, entry.id) or Article(
             url=entry.url,
             title=entry.title,
             source="summary",

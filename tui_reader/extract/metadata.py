@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -68,26 +69,31 @@ def declared_language(root: Any) -> str:
 LANGUAGE_SAMPLE = 1500
 
 
-def detect_language(text: str) -> str:
+def detect_language(text: str, classify: Callable[[str], Any] | None = None) -> str:
+    """The text's language by `classify` (py3langid's, loaded when first needed), "" if unsure."""
     if len(text) < 20:
         return ""
     try:
-        import py3langid
+        if classify is None:
+            import py3langid
 
-        lang, _ = py3langid.classify(text[:LANGUAGE_SAMPLE])
+            classify = py3langid.classify
+        lang, _ = classify(text[:LANGUAGE_SAMPLE])
         return str(lang)
     except Exception:
         return ""
 
 
-def checked_language(declared: str, text: str) -> str:
+def checked_language(
+    declared: str, text: str, detect: Callable[[str], str] = detect_language
+) -> str:
     """`declared` unless the text plainly contradicts it (then detected); detected if none."""
     from tui_reader.language import contradicts
 
     if not declared:
-        return detect_language(text)
+        return detect(text)
     if contradicts(text, declared):
-        return detect_language(text) or declared
+        return detect(text) or declared
     return declared
 
 

@@ -28,6 +28,7 @@ _TEXT_TAGS = ("p", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "figcaptio
 _MATCHED_KINDS = frozenset({"paragraph", "heading", "quote", "caption", "code"})
 Event = tuple[Any, Any, int]  # (element, where it stands, matched block index or -1 for an image)
 _KEY_CHARS = 48
+_KEY_SAMPLE = 160  # characters of a long text normalised for its key
 _HEAD_CHARS = 100  # enough text for a key of _KEY_CHARS letters
 _MIN_KEY = 20  # shorter texts ("Share", "Read more") match chrome as well as the article
 _REGION_SHARE = 0.75  # the region holds at least this share of the matched paragraphs
@@ -82,6 +83,10 @@ def _source(img: Any) -> str:
 def _key(text: str) -> str:
     """Its first letters without any whitespace: the page's inline pieces join with or without
     spaces, the block's text with them collapsed, so whitespace is left out of the comparison."""
+    if len(text) > _KEY_SAMPLE:  # a long paragraph: its start, when that gives a whole key
+        key = "".join(unicodedata.normalize("NFKC", text[:_KEY_SAMPLE]).casefold().split())
+        if len(key) >= _KEY_CHARS + 8:  # the cut cannot change the first _KEY_CHARS letters
+            return key[:_KEY_CHARS]
     key = "".join(unicodedata.normalize("NFKC", text).casefold().split())
     return key[:_KEY_CHARS] if len(key) >= _MIN_KEY else ""
 

@@ -5,8 +5,10 @@ Imported lazily by `tui_reader.extract.extract_article` (it pulls in trafilatura
 
 from __future__ import annotations
 
+import inspect
 import logging
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
@@ -60,26 +62,68 @@ def _container(root: Any) -> Any:
     return body if body is not None else root
 
 
+_OPTIONS: dict[bool, Any] = {}  # trafilatura's options for fast / full, built once
+
+
+def _options(fast: bool) -> Any:
+    from trafilatura.settings import Extractor
+
+    opts = _OPTIONS.get(fast)
+    if opts is None:
+        opts = _OPTIONS[fast] = Extractor(
+            output_format="xml",
+            fast=fast,
+            comments=False,
+            formatting=True,
+            links=True,
+            images=False,
+            tables=True,
+            with_metadata=False,
+        )
+    return opts
+
+
+@lru_cache(maxsize=1)
+def _sequence() -> Any:
+    """trafilatura's `trafilatura_sequence(tree, options, url=None)` when the installed version
+    has it with that signature (an internal helper: other versions take other arguments)."""
+    try:
+        from trafilatura.core import trafilatura_sequence
+    except ImportError:
+        return None
+    try:
+        names = list(inspect.signature(trafilatura_sequence).parameters)
+    except (TypeError, ValueError):
+        return None
+    return trafilatura_sequence if names[:2] == ["tree", "options"] else None
+
+
 def _trafilatura(root: Any, fast: bool = True) -> Any:
     """The article body as trafilatura's XML tree (None when it finds nothing).
 
     No URL is given: trafilatura would resolve every link of the page (kept or not) with
     courlan; `_resolve` does it for the kept ones, honouring `<base>`.  No metadata either:
-    `metadata.read_metadata` does the part we use.  trafilatura copies `root` before changing anything.
+    `metadata.read_metadata` does the part we use.
+
+    The fast path calls trafilatura's extraction sequence on `root` itself: `bare_extraction`
+    would first copy the whole page (it never changes its input); the sequence prunes the
+    page's comment sections and infinite-scroll containers in place, then works on its own
+    copies, and what is pruned is nothing the later stages (title, date, images) look for.  `bare_extraction` (same options, same checks) is
+    used for the full path and whenever the sequence is not there as expected.
     """
+    sequence = _sequence() if fast else None
+    if sequence is not None:
+        opts = _options(True)
+        try:
+            body, text, _, comments = sequence(root, opts)
+        except (TypeError, ValueError):  # what bare_extraction turns into None
+            return None
+        if len(text) < opts.min_output_size and len(comments) < opts.min_output_comm_size:
+            return None
+        return body
     from trafilatura import bare_extraction
 
-    doc = bare_extraction(
-        root,
-        include_comments=False,
-        include_links=True,
-        include_formatting=True,
-        include_tables=True,
-        include_images=False,
-        fast=fast,
-        with_metadata=False,
-        output_format="xml",
-    )
+    doc = bare_extraction(root, options=_options(fast))
     return getattr(doc, "body", None)
 
 
@@ -242,7 +286,7 @@ def run(
     absolutize(raw, base)
     trace.blocks_before_rules = len(raw)
     kept = filter_blocks(raw, ctx, removed)
-    if trace.how == _HOW_PAGE:
+    if trace.how == _HOW_PAGE and rules.page_images:
         kept = page_images.insert_page_images(root, kept, base, pre.figure_images)
     blocks, links = finish_blocks(kept, base, page_url)
     body_text = "\n".join(b.text for b in blocks)

@@ -99,21 +99,30 @@ def _present_tokens(html: str, attr: re.Pattern[str]) -> set[str]:
     return set(" ".join(a or b for a, b in attr.findall(html)).split())
 
 
-# The elements with a class or an id, in document order: one cheap pass over the tree (libxml2
-# runs this much faster than `//*[contains(@class, ...) or ...]`, whose cost grows with each
-# token tested, and than `//*[...]`); the tokens are then checked in Python.
-_WITH_CLASS_OR_ID = etree.XPath("/descendant::*[@class or @id]")
+# The class and id attributes of the page, in document order, as strings that know their
+# element: one pass in libxml2, and an element proxy is made only for the few that carry a token
+# of interest (a proxy per element with a class, as `//*[@class or @id]` gives, costs more than
+# the test).  `//*[contains(@class, ...) or ...]` is slower still: its cost grows per token.
+_CLASS_AND_ID = etree.XPath("/descendant::*/@class | /descendant::*/@id")
 
 
 def _carriers(root: Any, classes: frozenset[str], ids: frozenset[str]) -> list[Any]:
     """Elements, in document order, with a class token in `classes` or an id in `ids`."""
     if not classes and not ids:
         return []
-    return [
-        el
-        for el in _WITH_CLASS_OR_ID(root)
-        if el.get("id") in ids or not classes.isdisjoint((el.get("class") or "").split())
-    ]
+    found: list[Any] = []
+    last = None
+    for value in _CLASS_AND_ID(root):
+        if value.attrname == "class":
+            if classes.isdisjoint(value.split()):
+                continue
+        elif value not in ids:
+            continue
+        el = value.getparent()
+        if el is not last:  # an element with both a class and an id of interest
+            found.append(el)
+            last = el
+    return found
 
 
 def _selector_hits(
@@ -359,25 +368,39 @@ _INLINE_IN_P = etree.XPath(
 )
 
 
-def _block_classes(html: str) -> frozenset[str]:
-    """Classes that the page's own style sheets display as blocks (".box{display:block}")."""
+def _block_classes(html: str, wanted: set[str]) -> frozenset[str]:
+    """Of the classes `wanted`, those the page's own style sheets display as blocks
+    (".box{display:block}")."""
+    if not any("." + c in html for c in wanted):
+        return frozenset()
     found: set[str] = set()
     for sheet in _STYLE_SHEETS.findall(html[:400_000]):
         if "display" in sheet:
             found.update(_BLOCK_CLASS_RULE.findall(sheet))
-    return frozenset(found)
+    return frozenset(found & wanted)
 
 
 def _break_inline_boxes(root: Any, html: str) -> None:
     """Line breaks around inline elements displayed as blocks inside a paragraph, so that the
-    block rules judge such a box as a line of its own (`runs`)."""
-    classes = _block_classes(html)
-    for el in _INLINE_IN_P(root):
-        style = el.get("style")
-        if not (style and _BLOCK_STYLE.search(style)) and classes.isdisjoint(
-            (el.get("class") or "").split()
-        ):
-            continue
+    block rules judge such a box as a line of its own (`runs`).  The style sheets are read only
+    when such an element has a class (most pages have none)."""
+    candidates = _INLINE_IN_P(root)
+    if not candidates:
+        return
+    styled = [bool((st := el.get("style")) and _BLOCK_STYLE.search(st)) for el in candidates]
+    wanted = {
+        c
+        for el, block in zip(candidates, styled, strict=True)
+        if not block
+        for c in (el.get("class") or "").split()
+    }
+    classes = _block_classes(html, wanted) if wanted else frozenset()
+    boxes = [
+        el
+        for el, block in zip(candidates, styled, strict=True)
+        if block or not classes.isdisjoint((el.get("class") or "").split())
+    ]
+    for el in boxes:
         if el.getparent() is None:
             continue
         el.addprevious(el.makeelement("br", {}))

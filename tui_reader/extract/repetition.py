@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from tui_reader.extract.clean import fold
 from tui_reader.extract.rules import RepetitionRules, Rules
@@ -120,16 +121,35 @@ def is_shape_repeated(stats: SiteStats | None, label: str, rep: RepetitionRules)
 def learnt_since(article: Article, stats: SiteStats | None, rules: Rules) -> bool:
     """Whether `stats` would remove text the article kept: a block the site repeats, or a line
     of a shape it repeats.  Cheap (no parsing): says which articles of a fetch to extract again
-    once the fetch has counted the site's other articles."""
+    once the fetch has counted the site's other articles.
+
+    It asks what the `repeated` rule would do: a repeated block linking to another site (a
+    credit line "Fuente: EFE") stays, and repeated blocks that are most of the article stay."""
     rep = rules.repetition
     if stats is None or stats.articles < rep.min_articles:
         return False
-    if any(
-        b.kind not in ("code", "quote", "heading") and is_repeated(stats, b.text, rep)
-        for b in article.blocks
-    ):
+    if any(is_shape_repeated(stats, label, rep) for label in article_shapes(article)):
         return True
-    return any(is_shape_repeated(stats, label, rep) for label in article_shapes(article))
+    site = url_site(article.url)
+    hrefs = {lk.number: lk.href for lk in article.links}
+    going = 0
+    for b in article.blocks:
+        if b.kind in ("code", "quote", "heading") or not is_repeated(stats, b.text, rep):
+            continue
+        if any(_credits_elsewhere(hrefs.get(lk.number, ""), site, rules) for lk in b.links):
+            continue
+        going += len(b.text)
+    return 0 < going <= sum(len(b.text) for b in article.blocks) - going
+
+
+def _credits_elsewhere(href: str, site: str, rules: Rules) -> bool:
+    """A link the `repeated` rule keeps a block for: into another site, not a social network."""
+    other = url_site(href)
+    if not site or not other or other == site:
+        return False
+    host = (urlsplit(href).hostname or "").removeprefix("www.")
+    social = host in rules.social_hosts or any(host.endswith("." + h) for h in rules.social_hosts)
+    return not social and not any(p in href.lower() for p in rules.share_paths)
 
 
 def is_repeated(stats: SiteStats | None, text: str, rep: RepetitionRules) -> bool:

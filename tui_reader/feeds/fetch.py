@@ -18,6 +18,7 @@ from tui_reader import __version__
 from tui_reader.config import FetchConfig
 from tui_reader.feeds.decode import BodyError, BodyTooLarge, Decoder, accept_encoding, decode_html
 from tui_reader.feeds.errors import FetchError, TooLarge, Transient, Unreachable, classify
+from tui_reader.feeds.politeness import Politeness
 from tui_reader.feeds.pools import HostPools
 from tui_reader.feeds.proxy import ProxyConfigError, shown
 from tui_reader.sanitize import clean_line
@@ -41,8 +42,6 @@ USER_AGENT = f"tui-reader/{__version__}"
 MAX_REDIRECTS = 10
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 PERMANENT_CODES = frozenset({301, 308})
-# Seconds before the first retry; doubled each time, with jitter. Tests lower it.
-RETRY_BACKOFF = 0.5
 # A Retry-After this short is waited out within the run (once); a longer one skips the feed.
 MAX_INLINE_WAIT = 5.0
 
@@ -138,7 +137,8 @@ def _attempts(count: int) -> str:
 
 
 class Fetcher:
-    """One httpx client for a whole run, with a global and a per-host concurrency limit.
+    """One httpx client for a whole run, with a global concurrency limit and the run's per-host
+    limits (`politeness`, shared with the run's pages).
 
     Connections are pooled per host (`HostPools`): a shared pool's costs grow with the square
     of its size.
@@ -148,16 +148,17 @@ class Fetcher:
         self,
         config: FetchConfig,
         *,
-        backoff: float | None = None,
         max_inline_wait: float = MAX_INLINE_WAIT,
+        politeness: Politeness | None = None,
+        pools: HostPools | None = None,
     ) -> None:
         self.config = config
-        self.backoff = RETRY_BACKOFF if backoff is None else backoff
+        self.politeness = Politeness(config.per_host) if politeness is None else politeness
         self.max_inline_wait = max_inline_wait
         self.user_agent = config.user_agent or USER_AGENT
         self._global = asyncio.Semaphore(config.concurrency)
-        self._hosts: dict[str, asyncio.Semaphore] = {}
-        self._pools = HostPools(config.per_host)
+        # Connections by host, as many as the politeness lets be in flight (unless `pools`).
+        self._pools = HostPools(self.politeness.connections) if pools is None else pools
         self._client = httpx.AsyncClient(
             follow_redirects=False,
             trust_env=True,
@@ -188,8 +189,7 @@ class Fetcher:
     @contextlib.asynccontextmanager
     async def _slot(self, host: str) -> AsyncIterator[None]:
         # The host's slot first, so a request waiting on a busy host holds no global slot.
-        sem = self._hosts.setdefault(host, asyncio.Semaphore(self.config.per_host))
-        async with sem, self._global:
+        async with self.politeness.request(host), self._global:
             yield
 
     async def fetch(
@@ -284,7 +284,8 @@ class Fetcher:
             return raw
 
     async def _backoff(self, attempt: int) -> None:
-        await asyncio.sleep(self.backoff * (2**attempt) * random.uniform(0.75, 1.25))
+        backoff = self.config.retry_backoff  # doubled each time, with jitter
+        await asyncio.sleep(backoff * (2**attempt) * random.uniform(0.75, 1.25))
 
     async def _attempt(self, url: str, headers: dict[str, str]) -> _Raw:
         total = self.config.total_timeout

@@ -6,13 +6,14 @@ forkserver, its workers watching the program (`lifeline`) so they die with it.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import multiprocessing
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import Executor, ProcessPoolExecutor
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from tui_reader import lifeline
 from tui_reader.config import Config, FeedConfig, merge_tables
@@ -21,6 +22,7 @@ from tui_reader.models import Article
 from tui_reader.ports import RunStore
 
 ExtractSource = Literal["page", "feed"]
+T = TypeVar("T")
 
 
 def _extract_job(
@@ -92,6 +94,31 @@ def make_executor(config: Config) -> Executor:
         initializer=lifeline.watch_parent,
         initargs=lifeline.pool_initargs(),
     )
+
+
+class Pool:
+    """The run's pool: the caller's `executor`, else a process pool started when first needed
+    (a run where every feed answers 304 costs no processes) and shut down by `close`."""
+
+    def __init__(self, config: Config, executor: Executor | None = None) -> None:
+        self.config = config
+        self.executor = executor
+        self.own = False
+
+    def get(self) -> Executor:
+        if self.executor is None:
+            self.executor = make_executor(self.config)
+            self.own = True
+        return self.executor
+
+    async def run(self, fn: Callable[..., T], *args: Any) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.get(), fn, *args)
+
+    def close(self) -> None:
+        """Shut the run's own pool down (a caller's is the caller's to shut)."""
+        if self.own and self.executor is not None:
+            self.executor.shutdown(wait=True, cancel_futures=True)
 
 
 class _Extraction:

@@ -18,7 +18,6 @@ an article.
 from __future__ import annotations
 
 import contextlib
-import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
@@ -30,6 +29,7 @@ from tui_reader.store.caches import MAIN_SETTINGS, PAGE_IN_DB_BYTES, open_cache
 from tui_reader.store.errors import storage_errors as _storage_errors
 from tui_reader.store.lock import fetch_lock
 from tui_reader.store.merge import Merged, merged_entry, replaces_unseen
+from tui_reader.store.pages import RawPages
 from tui_reader.store.readonly import Places
 from tui_reader.store.upkeep import cache_problems, index_problems, rows_by_feed
 from tui_reader.store.user import UserState
@@ -46,7 +46,7 @@ def _rows_key(feed: str) -> tuple[str, str]:
     return ("index", feed)
 
 
-class Store(UserState):
+class Store(UserState, RawPages):
     """Feeds, entries and articles for the fetcher and the reader, safe across processes; the
     user's own state (`UserState`) in directories of its own."""
 
@@ -130,6 +130,17 @@ class Store(UserState):
             self._main.set(("feed", state.key), state.to_dict())
             self._bump()
 
+    def put_feed_states(self, states: Iterable[FeedState]) -> None:
+        """Many feeds' states in one transaction (a run's unchanged feeds: one commit and one
+        generation bump, not one each)."""
+        states = list(states)
+        if not states:
+            return
+        with _storage_errors(self.root), self._main.transact():
+            for state in states:
+                self._main.set(("feed", state.key), state.to_dict())
+            self._bump()
+
     def feed_states(self, keys: Iterable[str]) -> dict[str, FeedState]:
         found = {key: self.feed_state(key) for key in keys}
         return {key: state for key, state in found.items() if state is not None}
@@ -146,6 +157,16 @@ class Store(UserState):
     def article(self, entry_id: str) -> Article | None:
         data = self._main.get(("article", entry_id))
         return None if data is None else Article.from_dict(data)
+
+    def settle_article(self, entry_id: str, pending: Article, article: Article) -> Article | None:
+        """Store `article`, made from the `pending` one, unless another process replaced that
+        meanwhile (a fetch's page, a second reader); return the article as now stored."""
+        with _storage_errors(self.root), self._main.transact():
+            data = self._main.get(("article", entry_id))
+            if data is None or data.get("pending") != pending.pending:
+                return None if data is None else Article.from_dict(data)
+            self._main.set(("article", entry_id), article.to_dict())
+        return article
 
     def has_article(self, entry_id: str) -> bool:
         return ("article", entry_id) in self._main
@@ -271,29 +292,6 @@ class Store(UserState):
         with _storage_errors(self.root), self._main.transact():
             for key, claim in claims.items():
                 self._main.set(("title", key), claim)
-
-    # -- raw pages and feed content, for re-extraction --------------------------------------
-
-    def put_raw(self, entry_id: str, html: str, source: str) -> None:
-        self.put_raws([(entry_id, html, source)])
-
-    def put_raws(self, raws: Iterable[tuple[str, str, str]]) -> None:
-        """(id, html, source) of raw pages or feed content, in one transaction (a commit each
-        cost more than the writes); an evictable cache may fail quietly."""
-        with (
-            contextlib.suppress(OSError, sqlite3.DatabaseError),
-            self._pages.transact(),
-        ):
-            for entry_id, html, source in raws:
-                self._pages.set(entry_id, (source, html))
-
-    def raw(self, entry_id: str) -> tuple[str, str] | None:
-        """(source, html) as fetched, or None once evicted."""
-        value = self._pages.get(entry_id)
-        return None if value is None else (value[0], value[1])
-
-    def clear_page_cache(self) -> None:
-        self._pages.clear()
 
     # -- per-site boilerplate statistics (opaque to the store) ------------------------------
 

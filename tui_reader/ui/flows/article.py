@@ -7,6 +7,7 @@ from textual import work
 
 from tui_reader.credits import original_url
 from tui_reader.glossary import repair_article
+from tui_reader.pending import settled_article
 from tui_reader.ui.flows.base import Flow
 from tui_reader.ui.messages import ArticleLoaded, StoreFailed
 
@@ -18,7 +19,7 @@ class ArticleFlow(Flow):
     def load(self, entry_id: str) -> None:
         try:
             entry = self.store.entry(entry_id)
-            article = self.store.article(entry_id)
+            article = settled_article(self.config, self.store, entry_id)  # in this worker
         except Exception as exc:
             self.post_message(StoreFailed(str(exc)))
             return
