@@ -264,7 +264,6 @@ def run(
     removed: list[Removal] = []
     _shrink(root)
     pre = preclean(root, text, comp, removed, url=url)
-    etree.strip_elements(root, etree.Comment, with_tail=False)
     is_page = source == "page"
     declared = metadata.declared_language(root) if is_page else ""
     meta = _page_meta(root, url) if is_page else _Meta()

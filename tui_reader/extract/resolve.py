@@ -23,12 +23,26 @@ def base_url(root: Any, url: str, canonical: str) -> str:
     return base
 
 
+_REBUILT = frozenset("?#;\t\r\n")  # what urljoin's parse and rebuild of a URL may change
+
+
+def _join(base: str, href: str) -> str:
+    """`urljoin(base, href)`, without its parse and rebuild of an absolute http(s) URL with a
+    host, no query, fragment or parameters and no tab or newline: the rebuild gives it back."""
+    rest = (
+        href[8:] if href.startswith("https://") else href[7:] if href.startswith("http://") else ""
+    )
+    if rest and rest[0] != "/" and _REBUILT.isdisjoint(href):
+        return href
+    return urljoin(base, href)
+
+
 def _resolve(href: str, base: str, page: str) -> str | None:
     href = clean_href(href)
     if not href or href.startswith("#"):
         return None
     try:
-        absolute = urljoin(base, href) if base else href
+        absolute = _join(base, href) if base else href
         parts = urlsplit(absolute)
     except ValueError:
         return None
