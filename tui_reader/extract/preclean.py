@@ -362,9 +362,12 @@ _BLOCK_DISPLAY = r"display\s*:\s*(?:block|flex|grid|table|list-item)"
 _BLOCK_STYLE = re.compile(_BLOCK_DISPLAY, re.I)
 _STYLE_SHEETS = re.compile(r"<style[^>]*>(.*?)</style>", re.I | re.S)
 _BLOCK_CLASS_RULE = re.compile(r"\.(-?[_A-Za-z][\w-]*)\s*\{[^}]*?" + _BLOCK_DISPLAY, re.I)
+# The attribute test first: libxml2 then skips most descendants before the eleven name tests
+# (a third of the cost on real pages; the same nodes).
 _INLINE_IN_P = etree.XPath(
-    "/descendant::p//*[self::span or self::a or self::small or self::em or self::i or self::b"
-    " or self::strong or self::ins or self::mark or self::cite or self::label][@style or @class]"
+    "/descendant::p//*[@style or @class][self::span or self::a or self::small or self::em"
+    " or self::i or self::b or self::strong or self::ins or self::mark or self::cite"
+    " or self::label]"
 )
 
 
