@@ -6,6 +6,7 @@ import asyncio
 import io
 from collections.abc import Callable
 
+from textual.command import CommandList, CommandPalette
 from textual.pilot import Pilot
 
 from tui_reader.config import Config, FeedConfig
@@ -72,14 +73,38 @@ async def search_for(pilot: Pilot[int], words: str) -> None:
     await settle(pilot)
 
 
-async def run_command(pilot: Pilot[int], text: str, wait: float = 0.5) -> None:
+async def until(pilot: Pilot[int], condition: Callable[[], object], timeout: float = 30) -> None:
+    """Until `condition()` holds, letting the app's workers, timers and messages run (the
+    timeout is a safety net for a test that would otherwise hang, not a timing)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        assert loop.time() < deadline, "the reader never got there"
+        await settle(pilot, rounds=1)
+
+
+async def run_command(pilot: Pilot[int], text: str) -> None:
     """Open the command palette, type `text`, wait for its matches, and run the first."""
     await pilot.press("ctrl+p")
-    await pilot.pause()
+    await choose_in_palette(pilot, text)
+
+
+async def choose_in_palette(pilot: Pilot[int], text: str) -> None:
+    """In the palette that is opening: type `text`, wait for its matches, run the first, and
+    wait for the palette to close."""
+    app = pilot.app
+    await until(pilot, lambda: isinstance(app.screen, CommandPalette))
+    palette = app.screen
     await pilot.press(*text)
-    await asyncio.sleep(wait)
-    await pilot.pause()
+    await app.workers.wait_for_complete()  # the palette gathers its hits in a worker
+
+    def matched() -> bool:
+        commands = palette.query_one(CommandList)
+        return commands.option_count > 0 and commands.highlighted is not None
+
+    await until(pilot, matched)
     await pilot.press("enter")
+    await until(pilot, lambda: app.screen is not palette)
 
 
 def titles(app: ReaderApp) -> list[str]:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from feedserver import FeedServer, Route
-from helpers import WIDE, run_command, settle, status
+from helpers import WIDE, run_command, settle, status, until
 from textual.pilot import Pilot
 from textual.widgets import OptionList
 
@@ -27,18 +25,7 @@ def serve_site(server: FeedServer) -> None:
 
 async def open_add_feed(pilot: Pilot[int]) -> None:
     await run_command(pilot, "Add feed")
-    await asyncio.sleep(0.2)
-    await pilot.pause()
-    assert isinstance(pilot.app.screen, AddFeedScreen)
-
-
-async def wait_for(pilot: Pilot[int], condition: object, timeout: float = 20) -> None:
-    """Until `condition()` holds: discovery and the fetch cross real sockets."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not condition():  # type: ignore[operator]
-        assert asyncio.get_running_loop().time() < deadline, "timed out"
-        await asyncio.sleep(0.05)
-        await settle(pilot, rounds=1)
+    await until(pilot, lambda: isinstance(pilot.app.screen, AddFeedScreen))
 
 
 async def test_add_feed_picks_one_of_the_feeds_a_site_offers_and_fetches_it(
@@ -50,12 +37,12 @@ async def test_add_feed_picks_one_of_the_feeds_a_site_offers_and_fetches_it(
         await settle(pilot)
         await open_add_feed(pilot)
         await pilot.press(*feedserver.url("/"), "enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, PickFeedScreen))
+        await until(pilot, lambda: isinstance(app.screen, PickFeedScreen))
         choices = app.screen.query_one(OptionList)
         assert choices.option_count == 2
         await pilot.press("down", "enter")  # the Atom feed
         atom = feedserver.url("/atom.xml")
-        await wait_for(
+        await until(
             pilot,
             lambda: not app.reader.state.refreshing and app.reader.state.rows_by_feed.get(atom),
         )
@@ -79,7 +66,7 @@ async def test_a_feed_url_is_added_without_a_choice(
         await pilot.pause()
         await pilot.press(*feedserver.url("/feed/"), "enter")
         feed = feedserver.url("/feed/")
-        await wait_for(
+        await until(
             pilot,
             lambda: not app.reader.state.refreshing and app.reader.state.rows_by_feed.get(feed),
         )
@@ -88,7 +75,7 @@ async def test_a_feed_url_is_added_without_a_choice(
         app.reader.action_add_feed()
         await pilot.pause()
         await pilot.press(*feed, "enter")
-        await wait_for(pilot, lambda: "Already subscribed" in status(app))
+        await until(pilot, lambda: "Already subscribed" in status(app))
         assert len(store.subscriptions()) == 1
 
 
@@ -102,7 +89,7 @@ async def test_no_feed_found_is_one_line_on_the_status(
         app.reader.action_add_feed()
         await pilot.pause()
         await pilot.press(*feedserver.url("/"), "enter")
-        await wait_for(pilot, lambda: "no feed found" in status(app))
+        await until(pilot, lambda: "no feed found" in status(app))
         assert "\n" not in status(app)
         assert store.subscriptions() == []
         assert not isinstance(app.screen, AddFeedScreen | PickFeedScreen)
@@ -123,7 +110,7 @@ async def test_escape_cancels_the_dialogs(
         app.reader.action_add_feed()
         await pilot.pause()
         await pilot.press(*feedserver.url("/"), "enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, PickFeedScreen))
+        await until(pilot, lambda: isinstance(app.screen, PickFeedScreen))
         pane = app.reader.state.pane
         await pilot.press("q", "tab", "s")  # the reader's keys do nothing under a dialog
         await pilot.pause()

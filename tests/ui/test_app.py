@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import replace
 from datetime import timedelta
 
@@ -18,6 +17,7 @@ from helpers import (
     settle,
     status,
     titles,
+    until,
 )
 
 from tui_reader.config import Config, FeedConfig, ReaderConfig
@@ -445,11 +445,7 @@ async def test_entries_from_a_cron_fetch_appear_and_the_cursor_stays(
         cron = Store(config.storage.data_dir, config.storage.cache_dir)  # another process's view
         cron.add_entries("https://elbyte.example/feed.xml", [_new_entry(1)], {})
         cron.close()
-        for _ in range(40):
-            await asyncio.sleep(0.05)
-            await settle(pilot, rounds=1)
-            if len(app.reader.entry_list.rows) == 9:
-                break
+        await until(pilot, lambda: len(app.reader.entry_list.rows) == 9)  # the poll found it
         assert app.reader.entry_list.rows[0][0] == "new1"
         assert app.reader.entry_list.current_id == "e2"
 
@@ -469,10 +465,8 @@ async def test_polling_reads_the_store_generation_off_the_event_loop(
     monkeypatch.setattr(store, "generation", recording_generation)
     app = make_app(config, store)
     async with app.run_test(size=WIDE) as pilot:
-        await settle(pilot)
-        await asyncio.sleep(0.5)  # a few polls (every 0.2 s in the tests)
-        await settle(pilot)
-    assert len(threads) > 1
+        await until(pilot, lambda: len(threads) > 2)  # the start-up load, then polls
+    assert len(threads) > 2
     assert threading.main_thread() not in threads
 
 

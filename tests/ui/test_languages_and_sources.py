@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import replace
 
-from helpers import WIDE, header, ids, info_text, run_command, settle
+from helpers import WIDE, choose_in_palette, header, ids, info_text, run_command, settle
 
 from tui_reader.config import Config
 from tui_reader.demo.sample import AGGREGATOR, BYTE
@@ -76,12 +75,7 @@ async def test_palette_filters_by_a_language_it_lists(config: Config, store: Sto
         app.reader.languages.fill()
         await settle(pilot)
         await run_command(pilot, "Filter by language")
-        await asyncio.sleep(0.3)
-        await pilot.pause()
-        await pilot.press("i", "t")
-        await asyncio.sleep(0.5)
-        await pilot.pause()
-        await pilot.press("enter")
+        await choose_in_palette(pilot, "it")  # the languages, in a palette of their own
         await settle(pilot)
         assert app.reader.state.language == "it"
         assert ids(app) == ["e3", "e4", "e7"]

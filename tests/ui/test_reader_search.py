@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
-from helpers import WIDE, header, index_sample, search_for, settle, status, titles
+from helpers import WIDE, header, index_sample, search_for, settle, status, titles, until
 
 from tui_reader.config import Config
 from tui_reader.demo.sample import BYTE, CIENCIA
 from tui_reader.search import SearchIndex
 from tui_reader.store import Store
 from tui_reader.ui.app import make_app
-from tui_reader.ui.flows.search import SEARCH_DELAY_S
 
 PORTATEIS = "Os melhores portáteis de 2024 para programar"
 TECLADO = "Guía: cómo elegir un teclado mecánico ⌨️"
@@ -60,8 +57,7 @@ async def test_results_follow_the_typing_and_escape_in_the_prompt_restores_the_f
         await settle(pilot)
         await pilot.press("j", "j")
         await pilot.press("slash", *"teclado")
-        await asyncio.sleep(SEARCH_DELAY_S + 0.2)
-        await settle(pilot)
+        await until(pilot, lambda: titles(app) == [TECLADO])  # once the typing pauses
         assert titles(app) == [TECLADO]
         assert app.reader.state.prompt_mode == "search"
         await pilot.press("escape")
