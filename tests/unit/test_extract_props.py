@@ -210,3 +210,47 @@ def test_the_page_index_finds_what_each_walk_found() -> None:
         " or @property='og:locale' or @name='language']"
     )
     assert len(idx.language_metas()) == 3
+
+
+_QUOTE_SOUP = st.lists(
+    st.sampled_from(
+        [
+            "<p>",
+            "</p>",
+            "<blockquote>",
+            "</blockquote>",
+            "<figure>",
+            "</figure>",
+            "<cite>",
+            "<cite class='c'>",
+            "<cite style='display:block'>",
+            "</cite>",
+            "<footer>",
+            "</footer>",
+            "<span class='s'>",
+            "<em style='x'>",
+            "</span>",
+            "</em>",
+            "texto ",
+        ]
+    ),
+    max_size=30,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_QUOTE_SOUP)
+def test_one_walk_finds_what_the_two_walks_found(soup: str) -> None:
+    """`repairs` splits one union's nodes into the inline-box candidates and the quote nodes,
+    exactly as the two XPaths would each have found them."""
+    from lxml import etree
+
+    from tui_reader.extract import repairs
+    from tui_reader.extract.parse import parse_page
+
+    root = parse_page(f"<html><body>{soup}</body></html>")
+    if root is None:
+        return
+    boxes, quotes = repairs._split(repairs._FIND[(True, True)](root))
+    assert boxes == etree.XPath(repairs._BOXES)(root)
+    assert quotes == etree.XPath(repairs._QUOTES)(root)

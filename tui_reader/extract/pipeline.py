@@ -46,12 +46,34 @@ _CONTAINERS = (
 )
 
 
+_SHRUNK = ("style", "noscript", "svg", "template")
+
+
 def _shrink(root: Any) -> None:
-    """Drop what no stage reads (keeps JSON-LD for the metadata): less to copy and walk."""
-    etree.strip_elements(root, "style", "noscript", "svg", "template", with_tail=False)
-    for script in list(root.iter("script")):
-        if script.get("type") != "application/ld+json":
-            drop_element(script)
+    """Drop what no stage reads (keeps JSON-LD for the metadata): less to copy and walk.
+
+    One walk for both kinds: `style`, `noscript`, `svg` and `template` go with their tail text
+    kept as it is (as `etree.strip_elements(..., with_tail=False)` does), other scripts with
+    `drop_element`."""
+    for el in list(root.iter("script", *_SHRUNK)):
+        if el.tag != "script":
+            _strip_keeping_tail(el)
+        elif el.get("type") != "application/ld+json":
+            drop_element(el)
+
+
+def _strip_keeping_tail(el: Any) -> None:
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail = el.tail
+    if tail:
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(el)
 
 
 def _container(root: Any) -> Any:
