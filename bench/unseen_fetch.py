@@ -1,6 +1,7 @@
 """The unseen translated-news corpus through the whole pipeline: feeds, fetch, site stats, store.
 
-    .venv/bin/python bench/unseen_fetch.py [--out bench/out/unseen-fetch] [--eval-dir ../shared/eval]
+    .venv/bin/python bench/unseen_fetch.py [--set a|b] [--out bench/out/unseen-fetch]
+        [--eval-dir ../shared/eval]
 
 Each site of `bench/unseen_news.py` is served by its own loopback HTTP server (127.0.0.2x, an
 ephemeral port), with an RSS feed of its pages (short descriptions: the pages are fetched).
@@ -9,6 +10,7 @@ with its site statistics, as `tui-reader fetch` does; the stored articles (what 
 are written as `pred-fetch.json` in the corpus format.  Then `reextract` extracts the stored pages
 again offline with the statistics the fetch left (what the next fetch of the site knows):
 `pred-reextract.json`.  Both are scored with `score.py` when the eval dir is there.
+`--set b`: the sites written after the rules (tests/data/unseen-news-b), into `<out>-b`.
 """
 
 from __future__ import annotations
@@ -25,10 +27,11 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from bench.unseen_news import SITES, Page, Site, build, feed_xml
+from bench.unseen_news import SITES, SITES_B, Page, Site, build, feed_xml
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "data" / "unseen-news"
+CORPUS_B = ROOT / "tests" / "data" / "unseen-news-b"
 
 
 def _handler(routes: dict[str, tuple[str, bytes]]) -> type[BaseHTTPRequestHandler]:
@@ -104,15 +107,15 @@ def _preds(
     return out
 
 
-def run(out: Path) -> list[Path]:
+def run(out: Path, sites: tuple[Site, ...] = SITES) -> list[Path]:
     from tui_reader.config import Config, FeedConfig, FetchConfig, StorageConfig
     from tui_reader.pipeline import reextract, update
     from tui_reader.store import Store
 
-    pages = build()
+    pages = build(sites=sites)
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    with tempfile.TemporaryDirectory() as tmp, serve(SITES, pages) as where:
+    with tempfile.TemporaryDirectory() as tmp, serve(sites, pages) as where:
         storage = StorageConfig(
             data_dir=Path(tmp) / "data", cache_dir=Path(tmp) / "cache", state_dir=Path(tmp)
         )
@@ -143,13 +146,16 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", default=str(ROOT / "bench" / "out" / "unseen-fetch"))
     ap.add_argument("--eval-dir", default=str(ROOT.parent / "shared" / "eval"))
+    ap.add_argument("--set", choices=("a", "b"), default="a", help="b: the sites written after")
     args = ap.parse_args(argv)
-    written = run(Path(args.out))
+    set_b = args.set == "b"
+    corpus = CORPUS_B if set_b else CORPUS
+    written = run(Path(args.out + ("-b" if set_b else "")), SITES_B if set_b else SITES)
     score = Path(args.eval_dir) / "score.py"
     for path in written:
         print(path)
         if score.exists():
-            cmd = [sys.executable, str(score), "--corpus", str(CORPUS), "--pred", str(path)]
+            cmd = [sys.executable, str(score), "--corpus", str(corpus), "--pred", str(path)]
             res = subprocess.run(cmd, capture_output=True, text=True, check=False)
             print("  " + (res.stdout.strip().splitlines() or ["(no output)"])[-1])
     return 0

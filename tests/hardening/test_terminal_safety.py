@@ -34,6 +34,7 @@ from hardening_kit import (
 from tui_reader.config import load_config
 from tui_reader.sanitize import is_safe_url
 from tui_reader.store import Store
+from tui_reader.ui.browser import SystemBrowser
 
 OSC52 = "\x1b]52;c;cm0gLXJmIH4K\x07"  # writes "rm -rf ~" to the clipboard
 HYPERLINK = "\x1b]8;;http://evil.example/\x1b\\pulsa\x1b]8;;\x1b\\"
@@ -108,11 +109,11 @@ def nasty_feed(server: HostileServer, name: str, *, refs: bool) -> bytes:
     body = rss(f"Feed {name} {NASTY}", base + "/", items)
     if refs:
         # Titles and authors as references that survive XML and decode in HTML unescaping.
-        body = body.decode("utf-8")
+        text = body.decode("utf-8")
         for c in set(NASTY):
             if ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F:
-                body = body.replace(c, f"&amp;#{ord(c)};")
-        return body.encode("utf-8")
+                text = text.replace(c, f"&amp;#{ord(c)};")
+        return text.encode("utf-8")
     return body
 
 
@@ -299,7 +300,7 @@ async def _settle(pilot: Any, rounds: int = 3) -> None:
     for _ in range(rounds):
         await app.workers.wait_for_complete()
         await pilot.pause()
-    await asyncio.to_thread(app._writer.submit(lambda: None).result)
+    await asyncio.to_thread(app.reader.writer.drain)
 
 
 def _link_styles(lines: list[Any]) -> list[str]:
@@ -313,36 +314,46 @@ def _link_styles(lines: list[Any]) -> list[str]:
     return links
 
 
-async def test_reader_screen_is_clean_and_links_are_web_only(
-    fetched: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from tui_reader.ui import browser
+class _RecordingBrowser(SystemBrowser):
+    """A browser that is always there and records what it was asked to open."""
+
+    def __init__(self) -> None:
+        self.opened: list[str] = []
+
+    def available(self) -> bool:
+        return True
+
+    def launch(self, url: str) -> bool:
+        self.opened.append(url)
+        return True
+
+
+async def test_reader_screen_is_clean_and_links_are_web_only(fetched: Any) -> None:
     from tui_reader.ui.app import make_app
 
-    opened: list[str] = []
-    monkeypatch.setattr(browser, "launch", lambda url: opened.append(url) or True)
-    monkeypatch.setattr(browser, "browser_available", lambda environ=None: True)
+    browser = _RecordingBrowser()
+    opened = browser.opened
     config = load_config(fetched["config"])
     ids = entry_ids(fetched["config"])
     with Store(config.storage.data_dir, config.storage.cache_dir) as store:
-        app = make_app(config, store)
+        app = make_app(config, store, browser=browser)
         async with app.run_test(size=(120, 40)) as pilot:
             await _settle(pilot)
             screens = [app.export_screenshot()]
-            rows = " ".join(" ".join(str(c) for c in row) for row in app.entry_list.rows)
+            rows = " ".join(" ".join(str(c) for c in row) for row in app.reader.entry_list.rows)
             assert not FORBIDDEN.search(rows), forbidden_in(rows)
             for eid in ids:
-                app.open_entry(eid)
+                app.reader.open_entry(eid)
                 await _settle(pilot)
-                lines = app.article_view.plain_lines
+                lines = app.reader.article_view.plain_lines
                 text = "\n".join(lines)
                 assert not FORBIDDEN.search(text.replace("\n", "")), forbidden_in(text)
                 assert "[bold]negrita[/bold]" in " ".join(text.split())
-                for link in _link_styles(app.article_view._lines):
+                for link in _link_styles(app.reader.article_view._lines):
                     assert is_safe_url(link), f"clickable non-web link {link!r}"
-                article = app.article_view.article
-                for link in article.links if article else ():
-                    app.open_link(link.number)
+                article = app.reader.article_view.article
+                for ref in article.links if article else ():
+                    app.reader.links.open_link(article, ref.number)
                     await _settle(pilot, 1)
                 screens.append(app.export_screenshot())
     for svg in screens:

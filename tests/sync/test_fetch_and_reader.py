@@ -96,7 +96,7 @@ async def test_reader_r_syncs_and_shows_the_state(
     app = ReaderApp(config, store)
 
     def status() -> str:
-        return str(app.query_one("#status").render())
+        return str(app.reader.query_one("#status").render())
 
     async def settle() -> None:
         for _ in range(3):
@@ -109,11 +109,11 @@ async def test_reader_r_syncs_and_shows_the_state(
             assert status() == "Not synced yet (r/R syncs)"
             await pilot.press("R")
             await settle()
-            assert not app.refreshing
+            assert not app.reader.state.refreshing
             assert status().startswith("synced 3 feeds (+3 here)"), status()
-            assert set(app.rows_by_feed) >= set(FEEDS)
-            assert len(app.all_rows) == len(FEEDS) * ITEMS_PER_FEED
-        store.set_read([app.all_rows[-1][0]])
+            assert set(app.reader.state.rows_by_feed) >= set(FEEDS)
+            assert len(app.reader.state.all_rows) == len(FEEDS) * ITEMS_PER_FEED
+        store.set_read([app.reader.state.all_rows[-1][0]])
         waiting = pending(store)[1]  # with what the reader marked read as it showed it
         assert waiting >= 1
         app = ReaderApp(config, store)
@@ -124,7 +124,7 @@ async def test_reader_r_syncs_and_shows_the_state(
             await pilot.press("r")
             await settle()
             assert "sent " in status() and " read;" in status(), status()
-        assert app.all_rows[-1][0] in store.read_ids()
+        assert app.reader.state.all_rows[-1][0] in store.read_ids()
         with ttrss.api() as call:
             unread = call("getHeadlines", feed_id=-4, view_mode="unread")
         assert len(unread) <= len(FEEDS) * ITEMS_PER_FEED - 1

@@ -7,11 +7,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers import RecordingBrowser
 
 from tui_reader.config import Config
 from tui_reader.demo.sample import build_store, make_config
 from tui_reader.store import Store
-from tui_reader.ui import browser
 
 
 @pytest.fixture(autouse=True)
@@ -46,21 +46,7 @@ def store(config: Config) -> Iterator[Store]:
     store.close()
 
 
-class Opened:
-    """What the fake browser was asked to open."""
-
-    def __init__(self) -> None:
-        self.urls: list[str] = []
-
-
 @pytest.fixture
-def opened(monkeypatch: pytest.MonkeyPatch) -> Opened:
-    record = Opened()
-
-    def launch(url: str) -> bool:
-        record.urls.append(url)
-        return True
-
-    monkeypatch.setattr(browser, "launch", launch)
-    monkeypatch.setattr(browser, "browser_available", lambda environ=None: True)
-    return record
+def opened() -> RecordingBrowser:
+    """A browser for `make_app(..., browser=opened)`: always there, records what it opens."""
+    return RecordingBrowser()

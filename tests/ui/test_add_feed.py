@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from feedserver import FeedServer, Route
-from helpers import WIDE, run_command, settle, status
+from helpers import WIDE, run_command, settle, status, until
 from textual.pilot import Pilot
 from textual.widgets import OptionList
 
@@ -27,18 +25,7 @@ def serve_site(server: FeedServer) -> None:
 
 async def open_add_feed(pilot: Pilot[int]) -> None:
     await run_command(pilot, "Add feed")
-    await asyncio.sleep(0.2)
-    await pilot.pause()
-    assert isinstance(pilot.app.screen, AddFeedScreen)
-
-
-async def wait_for(pilot: Pilot[int], condition: object, timeout: float = 20) -> None:
-    """Until `condition()` holds: discovery and the fetch cross real sockets."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not condition():  # type: ignore[operator]
-        assert asyncio.get_running_loop().time() < deadline, "timed out"
-        await asyncio.sleep(0.05)
-        await settle(pilot, rounds=1)
+    await until(pilot, lambda: isinstance(pilot.app.screen, AddFeedScreen))
 
 
 async def test_add_feed_picks_one_of_the_feeds_a_site_offers_and_fetches_it(
@@ -50,18 +37,21 @@ async def test_add_feed_picks_one_of_the_feeds_a_site_offers_and_fetches_it(
         await settle(pilot)
         await open_add_feed(pilot)
         await pilot.press(*feedserver.url("/"), "enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, PickFeedScreen))
+        await until(pilot, lambda: isinstance(app.screen, PickFeedScreen))
         choices = app.screen.query_one(OptionList)
         assert choices.option_count == 2
         await pilot.press("down", "enter")  # the Atom feed
         atom = feedserver.url("/atom.xml")
-        await wait_for(pilot, lambda: not app.refreshing and app.rows_by_feed.get(atom))
+        await until(
+            pilot,
+            lambda: not app.reader.state.refreshing and app.reader.state.rows_by_feed.get(atom),
+        )
         [added] = store.subscriptions()
         assert (added["url"], added["title"]) == (atom, "Diario del Código")
-        assert app.feed_key == atom  # the new feed is shown
-        labels = [item.label for item in app.feed_list.items]
+        assert app.reader.state.feed_key == atom  # the new feed is shown
+        labels = [item.label for item in app.reader.feed_list.items]
         assert "Diario del Código" in labels
-        assert app.entry_list.rows[0][2].startswith("Rust & Python")
+        assert app.reader.entry_list.rows[0][2].startswith("Rust & Python")
         assert "feeds ok" in status(app)
 
 
@@ -72,17 +62,20 @@ async def test_a_feed_url_is_added_without_a_choice(
     app = make_app(config, store)
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
-        app.action_add_feed()
+        app.reader.action_add_feed()
         await pilot.pause()
         await pilot.press(*feedserver.url("/feed/"), "enter")
         feed = feedserver.url("/feed/")
-        await wait_for(pilot, lambda: not app.refreshing and app.rows_by_feed.get(feed))
+        await until(
+            pilot,
+            lambda: not app.reader.state.refreshing and app.reader.state.rows_by_feed.get(feed),
+        )
         assert [s["url"] for s in store.subscriptions()] == [feed]
         # adding it again says so, and adds nothing
-        app.action_add_feed()
+        app.reader.action_add_feed()
         await pilot.pause()
         await pilot.press(*feed, "enter")
-        await wait_for(pilot, lambda: "Already subscribed" in status(app))
+        await until(pilot, lambda: "Already subscribed" in status(app))
         assert len(store.subscriptions()) == 1
 
 
@@ -93,10 +86,10 @@ async def test_no_feed_found_is_one_line_on_the_status(
     app = make_app(config, store)
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
-        app.action_add_feed()
+        app.reader.action_add_feed()
         await pilot.pause()
         await pilot.press(*feedserver.url("/"), "enter")
-        await wait_for(pilot, lambda: "no feed found" in status(app))
+        await until(pilot, lambda: "no feed found" in status(app))
         assert "\n" not in status(app)
         assert store.subscriptions() == []
         assert not isinstance(app.screen, AddFeedScreen | PickFeedScreen)
@@ -109,20 +102,20 @@ async def test_escape_cancels_the_dialogs(
     app = make_app(config, store)
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
-        app.action_add_feed()
+        app.reader.action_add_feed()
         await pilot.pause()
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, AddFeedScreen)
-        app.action_add_feed()
+        app.reader.action_add_feed()
         await pilot.pause()
         await pilot.press(*feedserver.url("/"), "enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, PickFeedScreen))
-        pane = app.pane
+        await until(pilot, lambda: isinstance(app.screen, PickFeedScreen))
+        pane = app.reader.state.pane
         await pilot.press("q", "tab", "s")  # the reader's keys do nothing under a dialog
         await pilot.pause()
         assert app.is_running and isinstance(app.screen, PickFeedScreen)
-        assert app.pane == pane and not app.starred
+        assert app.reader.state.pane == pane and not app.reader.state.starred
         await pilot.press("escape")
         await settle(pilot)
         assert "No feed added" in status(app)

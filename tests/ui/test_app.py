@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import replace
 from datetime import timedelta
 
 import pytest
-from helpers import NARROW, WIDE, info_text, run_command, search_for, settle, status, titles
+from helpers import (
+    NARROW,
+    WIDE,
+    RecordingBrowser,
+    RecordingUpdater,
+    info_text,
+    run_command,
+    search_for,
+    settle,
+    status,
+    titles,
+    until,
+)
 
-from tui_reader.config import Config, ReaderConfig
+from tui_reader.config import Config, FeedConfig, ReaderConfig
 from tui_reader.demo.sample import BASE, BIT_NOTIZIE_KEY, add_many
 from tui_reader.models import Entry
 from tui_reader.store import Store
@@ -21,9 +32,9 @@ async def test_start_lists_each_story_once_newest_first(config: Config, store: S
     app = make_app(config, store)
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
-        ids = [row[0] for row in app.entry_list.rows]
+        ids = [row[0] for row in app.reader.entry_list.rows]
         assert ids == [f"e{i}" for i in range(8)]  # e0 came through two feeds: one row
-        assert app.entry_list.cursor == 0
+        assert app.reader.entry_list.cursor == 0
 
 
 async def test_vim_and_arrow_keys_move_the_cursor(config: Config, store: Store) -> None:
@@ -31,15 +42,15 @@ async def test_vim_and_arrow_keys_move_the_cursor(config: Config, store: Store) 
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
         await pilot.press("j", "j", "down")
-        assert app.entry_list.cursor == 3
+        assert app.reader.entry_list.cursor == 3
         await pilot.press("k", "up")
-        assert app.entry_list.cursor == 1
+        assert app.reader.entry_list.cursor == 1
         await pilot.press("G")
-        assert app.entry_list.cursor == 7
+        assert app.reader.entry_list.cursor == 7
         await pilot.press("g")
-        assert app.entry_list.cursor == 0
+        assert app.reader.entry_list.cursor == 0
         await pilot.press("end", "home", "pagedown")
-        assert app.entry_list.cursor == 7
+        assert app.reader.entry_list.cursor == 7
 
 
 async def test_enter_opens_the_article_and_marks_it_read(config: Config, store: Store) -> None:
@@ -48,9 +59,9 @@ async def test_enter_opens_the_article_and_marks_it_read(config: Config, store: 
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
-        assert app.pane == "article"
-        assert app.article_view.entry_id == "e0"
-        lines = app.article_view.plain_lines
+        assert app.reader.state.pane == "article"
+        assert app.reader.article_view.entry_id == "e0"
+        lines = app.reader.article_view.plain_lines
         assert lines[0].startswith("Linux 6.9")
         assert any("anuncio oficial[1]" in line for line in lines)
         assert any(line.startswith("▌ — María López") for line in lines)
@@ -63,7 +74,7 @@ async def test_enter_opens_the_article_and_marks_it_read(config: Config, store: 
         assert "via https://agregador.example/go/1" in info
         assert "text full text from the page" in info
         await pilot.press("i")
-        assert app.pane == "article" and len(app.screen_stack) == 1
+        assert app.reader.state.pane == "article" and len(app.screen_stack) == 1
     assert store.is_read("e0")
 
 
@@ -73,7 +84,7 @@ async def test_feed_text_is_shown_literally_never_as_markup(config: Config, stor
         await settle(pilot)
         await pilot.press("j", "enter")
         await settle(pilot)
-        text = " ".join(" ".join(app.article_view.plain_lines).split())
+        text = " ".join(" ".join(app.reader.article_view.plain_lines).split())
         assert "[bold]sin pérdidas[/bold]" in text
         assert "Qué cambia [bold]de verdad[/bold]" in text
 
@@ -84,25 +95,27 @@ async def test_entry_without_article_shows_its_summary(config: Config, store: St
         await settle(pilot)
         await pilot.press("j", "j", "enter")
         await settle(pilot)
-        text = " ".join(" ".join(app.article_view.plain_lines).split())
+        text = " ".join(" ".join(app.reader.article_view.plain_lines).split())
         assert "Resumen de la noticia 2. [red]no es markup[/red]" in text
         await pilot.press("i")
         await settle(pilot)
         assert "text summary from the feed" in info_text(app)
 
 
-async def test_article_wraps_to_the_measure(tmp_path, store: Store, config: Config) -> None:
+async def test_article_wraps_to_the_measure(store: Store, config: Config) -> None:
     config = replace(config, reader=ReaderConfig(measure=40))
     app = make_app(config, store)
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
-        assert max(len(line) for line in app.article_view.plain_lines) <= 40
+        assert max(len(line) for line in app.reader.article_view.plain_lines) <= 40
 
 
-async def test_digit_opens_that_link(config: Config, store: Store, opened) -> None:
-    app = make_app(config, store)
+async def test_digit_opens_that_link(
+    config: Config, store: Store, opened: RecordingBrowser
+) -> None:
+    app = make_app(config, store, browser=opened)
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
         await pilot.press("enter")
@@ -112,8 +125,10 @@ async def test_digit_opens_that_link(config: Config, store: Store, opened) -> No
     assert opened.urls == ["https://docs.example/kernel"]
 
 
-async def test_l_then_number_and_enter_opens_a_link(config: Config, store: Store, opened) -> None:
-    app = make_app(config, store)
+async def test_l_then_number_and_enter_opens_a_link(
+    config: Config, store: Store, opened: RecordingBrowser
+) -> None:
+    app = make_app(config, store, browser=opened)
     async with app.run_test(size=NARROW) as pilot:
         await settle(pilot)
         await pilot.press("enter")
@@ -123,8 +138,10 @@ async def test_l_then_number_and_enter_opens_a_link(config: Config, store: Store
     assert opened.urls == ["https://elbyte.example/anuncio"]
 
 
-async def test_a_javascript_link_is_never_opened(config: Config, store: Store, opened) -> None:
-    app = make_app(config, store)
+async def test_a_javascript_link_is_never_opened(
+    config: Config, store: Store, opened: RecordingBrowser
+) -> None:
+    app = make_app(config, store, browser=opened)
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
         await pilot.press("enter")
@@ -132,11 +149,13 @@ async def test_a_javascript_link_is_never_opened(config: Config, store: Store, o
         await pilot.press("3")
         await settle(pilot)
         assert opened.urls == []
-        assert "Not opening" in str(app.query_one("#status").render())
+        assert "Not opening" in str(app.reader.query_one("#status").render())
 
 
-async def test_o_opens_the_article_in_the_browser(config: Config, store: Store, opened) -> None:
-    app = make_app(config, store)
+async def test_o_opens_the_article_in_the_browser(
+    config: Config, store: Store, opened: RecordingBrowser
+) -> None:
+    app = make_app(config, store, browser=opened)
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
         await pilot.press("j", "o")
@@ -147,13 +166,10 @@ async def test_o_opens_the_article_in_the_browser(config: Config, store: Store, 
 async def test_over_ssh_links_are_shown_and_copied_not_launched(
     config: Config, store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tui_reader.ui import browser
-
-    launched: list[str] = []
-    monkeypatch.setattr(browser, "launch", launched.append)
+    browser = RecordingBrowser(available=None)  # the real check: over SSH, no browser
     monkeypatch.setenv("SSH_CONNECTION", "10.0.0.1 5000 10.0.0.2 22")
     monkeypatch.setenv("BROWSER", "firefox")
-    app = make_app(config, store)
+    app = make_app(config, store, browser=browser)
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
         await pilot.press("enter")
@@ -161,19 +177,19 @@ async def test_over_ssh_links_are_shown_and_copied_not_launched(
         await pilot.press("1")
         await settle(pilot)
         assert app.clipboard == "https://elbyte.example/anuncio"
-        assert "https://elbyte.example/anuncio" in str(app.query_one("#status").render())
-    assert launched == []
+        assert "https://elbyte.example/anuncio" in str(app.reader.query_one("#status").render())
+    assert browser.urls == []
 
 
 async def test_a_store_failure_reading_the_entry_for_o_is_shown_not_raised(
-    config: Config, store: Store, opened, monkeypatch: pytest.MonkeyPatch
+    config: Config, store: Store, opened: RecordingBrowser, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from tui_reader.store import StoreError
 
     def broken(entry_id: str) -> Entry | None:
         raise StoreError("store.db: database disk image is malformed")
 
-    app = make_app(config, store)
+    app = make_app(config, store, browser=opened)
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
         monkeypatch.setattr(store, "entry", broken)
@@ -199,7 +215,7 @@ async def test_m_toggles_read_and_s_stars_and_both_persist(config: Config, store
         await settle(pilot)
         await pilot.press("m", "s")
         await settle(pilot)
-        assert "e0" in app.read and "e0" in app.starred
+        assert "e0" in app.reader.state.read and "e0" in app.reader.state.starred
         await pilot.press("j", "j", "j", "m")  # e3 was read: now unread
         await settle(pilot)
     assert store.is_read("e0") and store.is_starred("e0")
@@ -211,9 +227,9 @@ async def test_starred_pseudo_feed_lists_starred_entries(config: Config, store: 
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
         await pilot.press("j", "s")
-        app.go_to_feed(STARRED)
+        app.reader.go_to_feed(STARRED)
         await settle(pilot)
-        assert [row[0] for row in app.entry_list.rows] == ["e1"]
+        assert [row[0] for row in app.reader.entry_list.rows] == ["e1"]
 
 
 async def test_n_and_p_jump_between_unread_entries(config: Config, store: Store) -> None:
@@ -222,14 +238,14 @@ async def test_n_and_p_jump_between_unread_entries(config: Config, store: Store)
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
         await pilot.press("n")  # e1, e2, e3 are read
-        assert app.entry_list.current_id == "e4"
+        assert app.reader.entry_list.current_id == "e4"
         await pilot.press("p")
-        assert app.entry_list.current_id == "e0"
+        assert app.reader.entry_list.current_id == "e0"
         await pilot.press("enter")
         await settle(pilot)
         await pilot.press("n")  # in the article pane, n opens the next unread
         await settle(pilot)
-        assert app.article_view.entry_id == "e4"
+        assert app.reader.article_view.entry_id == "e4"
 
 
 async def test_u_shows_unread_only(config: Config, store: Store) -> None:
@@ -238,10 +254,10 @@ async def test_u_shows_unread_only(config: Config, store: Store) -> None:
         await settle(pilot)
         await pilot.press("u")
         await settle(pilot)
-        assert "e3" not in [row[0] for row in app.entry_list.rows]
+        assert "e3" not in [row[0] for row in app.reader.entry_list.rows]
         await pilot.press("u")
         await settle(pilot)
-        assert len(app.entry_list.rows) == 8
+        assert len(app.reader.entry_list.rows) == 8
 
 
 async def test_search_matches_unindexed_titles_accent_and_case_insensitively(
@@ -252,30 +268,34 @@ async def test_search_matches_unindexed_titles_accent_and_case_insensitively(
         await settle(pilot)
         await search_for(pilot, "CIENCIA")
         assert titles(app) == ["Ciência: satélite português chega à órbita"]
-        assert app.pane == "entries"
+        assert app.reader.state.pane == "entries"
         await pilot.press("escape")
         await settle(pilot)
-        assert len(app.entry_list.rows) == 8
+        assert len(app.reader.entry_list.rows) == 8
 
 
 async def test_tab_cycles_panes_and_q_goes_back_then_quits(config: Config, store: Store) -> None:
     app = make_app(config, store)
+
+    def pane() -> str:  # read afresh each time (mypy would narrow the attribute)
+        return app.reader.state.pane
+
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
-        assert app.pane == "entries"
+        assert pane() == "entries"
         await pilot.press("tab")
-        assert app.pane == "feeds"  # no article open: nothing to tab to
+        assert pane() == "feeds"  # no article open: nothing to tab to
         await pilot.press("tab", "enter")
         await settle(pilot)
-        assert app.pane == "article"
+        assert pane() == "article"
         await pilot.press("tab")
-        assert app.pane == "feeds"
+        assert pane() == "feeds"
         await pilot.press("tab", "tab")
-        assert app.pane == "article"
+        assert pane() == "article"
         await pilot.press("q")
-        assert app.pane == "entries"
+        assert pane() == "entries"
         await pilot.press("escape")
-        assert app.pane == "feeds"
+        assert pane() == "feeds"
         await pilot.press("escape")
         assert app.is_running
         await pilot.press("q")
@@ -290,7 +310,9 @@ async def test_narrow_terminal_shows_one_pane_at_a_time(config: Config, store: S
 
         def visible() -> list[str]:
             return [
-                w.id or "" for w in (app.feed_list, app.entry_list, app.article_view) if w.display
+                w.id or ""
+                for w in (app.reader.feed_list, app.reader.entry_list, app.reader.article_view)
+                if w.display
             ]
 
         assert visible() == ["entries"]
@@ -302,7 +324,7 @@ async def test_narrow_terminal_shows_one_pane_at_a_time(config: Config, store: S
         await pilot.press("j", "j", "j", "enter")  # the "es" tag
         await settle(pilot)
         assert visible() == ["entries"]
-        assert {row[4] for row in app.entry_list.rows} <= {
+        assert {row[4] for row in app.reader.entry_list.rows} <= {
             f.url for f in config.feeds if "es" in f.tags
         }
 
@@ -313,11 +335,11 @@ async def test_feeds_pane_counts_unread_and_marks_failed_feeds(
     app = make_app(config, store)
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
-        items = {item.label: item for item in app.feed_list.items}
+        items = {item.label: item for item in app.reader.feed_list.items}
         assert items["All"].unread == 7
         assert items["Bit Notizie"].unread == 2
         assert items["Roto"].failed and not items["El Byte"].failed
-        labels = [item.label for item in app.feed_list.items]
+        labels = [item.label for item in app.reader.feed_list.items]
         assert labels[:3] == ["All", "Starred", "es"]
 
 
@@ -325,9 +347,9 @@ async def test_choosing_a_feed_lists_its_entries(config: Config, store: Store) -
     app = make_app(config, store)
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
-        app.go_to_feed(BIT_NOTIZIE_KEY)
+        app.reader.go_to_feed(BIT_NOTIZIE_KEY)
         await settle(pilot)
-        assert [row[0] for row in app.entry_list.rows] == ["e3", "e4", "e7"]
+        assert [row[0] for row in app.reader.entry_list.rows] == ["e3", "e4", "e7"]
 
 
 async def test_keymap_from_config_remaps_bindings(config: Config, store: Store) -> None:
@@ -336,9 +358,9 @@ async def test_keymap_from_config_remaps_bindings(config: Config, store: Store) 
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
         await pilot.press("x", "x", "j")
-        assert app.entry_list.cursor == 2
+        assert app.reader.entry_list.cursor == 2
         await pilot.press("f")
-        assert "e2" in app.starred
+        assert "e2" in app.reader.state.starred
         await pilot.press("question_mark")
         await pilot.pause()
         from tui_reader.ui.screens.help import HelpScreen
@@ -356,7 +378,9 @@ async def test_help_screen_lists_bindings_with_their_ids(config: Config, store: 
     app = make_app(config, store)
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
-        rows = binding_rows([("everywhere", app), ("lists", app.entry_list)], {"next_unread": "N"})
+        rows = binding_rows(
+            [("everywhere", app.reader), ("lists", app.reader.entry_list)], {"next_unread": "N"}
+        )
         by_id = {desc.rsplit("(", 1)[1].rstrip(")"): keys for _, keys, desc in rows}
         assert by_id["next_unread"] == "N"
         assert set(by_id["cursor_down"].split()) == {"j", "↓"}
@@ -372,14 +396,14 @@ async def test_command_palette_jumps_to_a_feed(config: Config, store: Store) -> 
         await settle(pilot)
         await run_command(pilot, "Go to Bit Notizie")
         await settle(pilot)
-        assert app.feed_key == BIT_NOTIZIE_KEY
+        assert app.reader.state.feed_key == BIT_NOTIZIE_KEY
 
 
 async def test_mark_all_read_command(config: Config, store: Store) -> None:
     app = make_app(config, store)
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
-        app.mark_all_read()
+        app.reader.action_mark_all_read()
         await settle(pilot)
     assert all(store.is_read(f"e{i}") for i in range(8))
 
@@ -388,15 +412,15 @@ async def test_position_is_restored_on_the_next_start(config: Config, store: Sto
     app = make_app(config, store)
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
-        app.go_to_feed(BIT_NOTIZIE_KEY)
+        app.reader.go_to_feed(BIT_NOTIZIE_KEY)
         await settle(pilot)
         await pilot.press("j", "enter")
         await settle(pilot)
     again = make_app(config, store)
     async with again.run_test(size=WIDE) as pilot:
         await settle(pilot)
-        assert again.feed_key == BIT_NOTIZIE_KEY
-        assert again.entry_list.current_id == "e4"
+        assert again.reader.state.feed_key == BIT_NOTIZIE_KEY
+        assert again.reader.entry_list.current_id == "e4"
 
 
 def _new_entry(n: int) -> Entry:
@@ -417,17 +441,13 @@ async def test_entries_from_a_cron_fetch_appear_and_the_cursor_stays(
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
         await pilot.press("j", "j")
-        assert app.entry_list.current_id == "e2"
+        assert app.reader.entry_list.current_id == "e2"
         cron = Store(config.storage.data_dir, config.storage.cache_dir)  # another process's view
         cron.add_entries("https://elbyte.example/feed.xml", [_new_entry(1)], {})
         cron.close()
-        for _ in range(40):
-            await asyncio.sleep(0.05)
-            await settle(pilot, rounds=1)
-            if len(app.entry_list.rows) == 9:
-                break
-        assert app.entry_list.rows[0][0] == "new1"
-        assert app.entry_list.current_id == "e2"
+        await until(pilot, lambda: len(app.reader.entry_list.rows) == 9)  # the poll found it
+        assert app.reader.entry_list.rows[0][0] == "new1"
+        assert app.reader.entry_list.current_id == "e2"
 
 
 async def test_polling_reads_the_store_generation_off_the_event_loop(
@@ -445,31 +465,22 @@ async def test_polling_reads_the_store_generation_off_the_event_loop(
     monkeypatch.setattr(store, "generation", recording_generation)
     app = make_app(config, store)
     async with app.run_test(size=WIDE) as pilot:
-        await settle(pilot)
-        await asyncio.sleep(0.5)  # a few polls (every 0.2 s in the tests)
-        await settle(pilot)
-    assert len(threads) > 1
+        await until(pilot, lambda: len(threads) > 2)  # the start-up load, then polls
+    assert len(threads) > 2
     assert threading.main_thread() not in threads
 
 
-async def test_refresh_runs_the_pipeline_in_a_worker(
-    config: Config, store: Store, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from tui_reader import pipeline
+async def test_refresh_runs_the_pipeline_in_a_worker(config: Config, store: Store) -> None:
     from tui_reader.models import FeedResult, FetchSummary
 
-    calls: list[list[str]] = []
-
-    def fake_run_update(config, store, *, feeds=None, fulltext=True, progress=None, **kw):  # type: ignore[no-untyped-def]
-        calls.append([f.url for f in feeds or []])
+    def fetched(feeds: list[FeedConfig]) -> FetchSummary:
         store.add_entries("https://elbyte.example/feed.xml", [_new_entry(2)], {})
         result = FeedResult(feed="https://elbyte.example/feed.xml", outcome="ok", new_entries=1)
-        if progress:
-            progress(result)
         return FetchSummary((result,))
 
-    monkeypatch.setattr(pipeline, "run_update", fake_run_update)
-    app = make_app(config, store)
+    updater = RecordingUpdater(fetched)
+    calls = updater.calls
+    app = make_app(config, store, updater=updater)
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
         await pilot.press("j", "enter")
@@ -479,9 +490,9 @@ async def test_refresh_runs_the_pipeline_in_a_worker(
         await pilot.press("r")
         await settle(pilot)
         assert calls == [["https://elbyte.example/feed.xml"]]
-        assert "1 new entries" in str(app.query_one("#status").render())
-        assert app.entry_list.rows[0][0] == "new2"
-        assert app.article_view.entry_id == "e1"  # the open article did not move
+        assert "1 new entries" in str(app.reader.query_one("#status").render())
+        assert app.reader.entry_list.rows[0][0] == "new2"
+        assert app.reader.article_view.entry_id == "e1"  # the open article did not move
         await pilot.press("R")
         await settle(pilot)
         assert len(calls[1]) == len(config.feeds)
@@ -494,16 +505,16 @@ async def test_fifty_thousand_entries_render_only_visible_lines(
     app = make_app(config, store)
     async with app.run_test(size=NARROW) as pilot:
         await settle(pilot)
-        assert len(app.entry_list.rows) == 50_008
-        app.entry_list.lines_rendered = 0
+        assert len(app.reader.entry_list.rows) == 50_008
+        app.reader.entry_list.lines_rendered = 0
         await pilot.press("j")
         await pilot.pause()
-        assert app.entry_list.lines_rendered <= 24
+        assert app.reader.entry_list.lines_rendered <= 24
         await pilot.press("G")
         await pilot.pause()
-        assert app.entry_list.cursor == 50_007
+        assert app.reader.entry_list.cursor == 50_007
         await search_for(pilot, "número 4999")
-        assert len(app.entry_list.rows) == 11  # 4999, 49990-49999
+        assert len(app.reader.entry_list.rows) == 11  # 4999, 49990-49999
 
 
 async def test_no_color_is_honoured(
@@ -518,20 +529,18 @@ async def test_no_color_is_honoured(
 
 
 async def test_refresh_while_another_fetch_holds_the_lock_says_so(
-    config: Config, store: Store, monkeypatch: pytest.MonkeyPatch
+    config: Config, store: Store
 ) -> None:
-    from tui_reader import pipeline
-
-    calls: list[int] = []
-    monkeypatch.setattr(pipeline, "run_update", lambda *a, **kw: calls.append(1))
-    app = make_app(config, store)
+    updater = RecordingUpdater()
+    calls = updater.calls
+    app = make_app(config, store, updater=updater)
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
         with store.fetch_lock():  # a cron fetch is running
             await pilot.press("R")
             await settle(pilot)
         assert calls == [], "the reader does not fetch while another fetch runs"
-        assert "another fetch is running" in str(app.query_one("#status").render())
+        assert "another fetch is running" in str(app.reader.query_one("#status").render())
 
 
 async def test_the_headless_key_table_matches_the_live_bindings(
@@ -548,7 +557,7 @@ async def test_the_headless_key_table_matches_the_live_bindings(
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
         scopes = (
-            (app, app.feed_list, app.entry_list, app.article_view),
+            (app.reader, app.reader.feed_list, app.reader.entry_list, app.reader.article_view),
             (HelpScreen,),
             (InfoScreen,),
             (AddFeedScreen, PickFeedScreen),

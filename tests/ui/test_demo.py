@@ -45,10 +45,10 @@ async def test_demo_store_opens_in_the_reader(tmp_path: Path) -> None:
         app = make_app(config, store)
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
-            assert len(app.entry_list.rows) == 6
+            assert len(app.reader.entry_list.rows) == 6
             await pilot.press("enter")
             await settle(pilot)
-            text = "\n".join(app.article_view.plain_lines)
+            text = "\n".join(app.reader.article_view.plain_lines)
             assert "Recomendado" not in text
             assert "▌" in text and "Links" in text
     finally:

@@ -2,27 +2,26 @@
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import replace
 
-from helpers import WIDE, header, ids, info_text, run_command, settle
+from helpers import WIDE, choose_in_palette, header, ids, info_text, run_command, settle
 
 from tui_reader.config import Config
 from tui_reader.demo.sample import AGGREGATOR, BYTE
 from tui_reader.store import Store
 from tui_reader.ui.app import make_app
-from tui_reader.ui.languages import normalize_language
+from tui_reader.ui.flows.languages import normalize_language
 
 
 async def test_each_row_shows_its_language(config: Config, store: Store) -> None:
     app = make_app(config, store)
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
-        app.fill_languages()  # otherwise read a moment after start-up
+        app.reader.languages.fill()  # otherwise read a moment after start-up
         await settle(pilot)
         rows = {
-            row[0]: app.entry_list.render_row(i, 100).plain
-            for i, row in enumerate(app.entry_list.rows)
+            row[0]: app.reader.entry_list.render_row(i, 100).plain
+            for i, row in enumerate(app.reader.entry_list.rows)
         }
         assert rows["e0"].startswith(" ● es Linux 6.9")
         assert rows["e2"].startswith(" ● pt Ciência")
@@ -37,7 +36,7 @@ async def test_L_cycles_all_and_each_language_and_the_header_says_which(
         await settle(pilot)
         await pilot.press("L")  # right after start: waits for the languages, then applies
         await settle(pilot)
-        assert app.language == "es"
+        assert app.reader.state.language == "es"
         assert ids(app) == ["e0", "e1", "e5"]
         assert "All · es" in header(app)
         await pilot.press("L")
@@ -48,7 +47,7 @@ async def test_L_cycles_all_and_each_language_and_the_header_says_which(
         assert ids(app) == ["e2", "e6"] and "All · pt" in header(app)
         await pilot.press("L")
         await settle(pilot)
-        assert app.language == "" and len(ids(app)) == 8
+        assert app.reader.state.language == "" and len(ids(app)) == 8
         assert "·" not in header(app)
 
 
@@ -56,15 +55,15 @@ async def test_language_filter_is_kept_with_the_position(config: Config, store: 
     app = make_app(config, store)
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
-        app.fill_languages()
+        app.reader.languages.fill()
         await settle(pilot)
-        app.set_language("pt")
+        app.reader.languages.set_language("pt")
         await settle(pilot)
     assert store.ui_position()["language"] == "pt"
     again = make_app(config, store)
     async with again.run_test(size=WIDE) as pilot:
         await settle(pilot)
-        assert again.language == "pt"
+        assert again.reader.state.language == "pt"
         assert ids(again) == ["e2", "e6"]
         assert "All · pt" in header(again)
 
@@ -73,17 +72,12 @@ async def test_palette_filters_by_a_language_it_lists(config: Config, store: Sto
     app = make_app(config, store)
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
-        app.fill_languages()
+        app.reader.languages.fill()
         await settle(pilot)
         await run_command(pilot, "Filter by language")
-        await asyncio.sleep(0.3)
-        await pilot.pause()
-        await pilot.press("i", "t")
-        await asyncio.sleep(0.5)
-        await pilot.pause()
-        await pilot.press("enter")
+        await choose_in_palette(pilot, "it")  # the languages, in a palette of their own
         await settle(pilot)
-        assert app.language == "it"
+        assert app.reader.state.language == "it"
         assert ids(app) == ["e3", "e4", "e7"]
 
 
@@ -127,5 +121,5 @@ async def test_feed_names_in_the_header_are_plain_text(config: Config, store: St
         line = text[text.index("2 feeds") :]
         assert "[bold red]Agregador[/]" in line
         assert "\x1b" not in line and "\u202e" not in line
-        assert app.source_names(app.article_view.entry)[0] == "El Byte"  # type: ignore[arg-type]
-        assert BYTE in app.article_view.entry.feeds  # type: ignore[union-attr]
+        assert app.reader.article_view.sources[0] == "El Byte"
+        assert BYTE in app.reader.article_view.entry.feeds  # type: ignore[union-attr]

@@ -21,10 +21,13 @@ async def test_a_failed_feed_says_why(config: Config, store: Store) -> None:
     app = make_app(config, store)
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
-        app.go_to_feed(BROKEN)
+        app.reader.go_to_feed(BROKEN)
         await settle(pilot)
         assert "Roto: last fetch failed: HTTP 500" in status(app)
-        assert "HTTP 500" in app.entry_list.empty_message and "r" in app.entry_list.empty_message
+        assert (
+            "HTTP 500" in app.reader.entry_list.empty_message
+            and "r" in app.reader.entry_list.empty_message
+        )
 
 
 async def test_an_empty_store_says_to_fetch(tmp_path: Path) -> None:
@@ -33,7 +36,7 @@ async def test_an_empty_store_says_to_fetch(tmp_path: Path) -> None:
         app = make_app(config, store)
         async with app.run_test(size=WIDE) as pilot:
             await settle(pilot)
-            assert "Nothing fetched yet: press R" in app.entry_list.empty_message
+            assert "Nothing fetched yet: press R" in app.reader.entry_list.empty_message
 
 
 async def test_a_refresh_says_why_a_feed_failed(config: Config, store: Store) -> None:
@@ -43,7 +46,7 @@ async def test_a_refresh_says_why_a_feed_failed(config: Config, store: Store) ->
         summary = FetchSummary(
             (FeedResult(BYTE, "ok"), FeedResult(BROKEN, "failed", error="host name not found"))
         )
-        app.post_message(RefreshFinished(summary))
+        app.reader.refresher.post_message(RefreshFinished(summary))
         await settle(pilot)
         assert "1 failed" in status(app) and "Roto: host name not found" in status(app)
 
@@ -53,13 +56,13 @@ async def test_n_goes_on_to_the_next_feed_with_unread_entries(config: Config, st
     app = make_app(config, store)
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
-        app.go_to_feed(BYTE)
+        app.reader.go_to_feed(BYTE)
         await settle(pilot)
         await pilot.press("n")
         await settle(pilot)
-        assert app.feed_key != BYTE, "past El Byte's last entry, on to the next feed"
-        current = app.entry_list.current_id
-        assert current is not None and current not in app.read
+        assert app.reader.state.feed_key != BYTE, "past El Byte's last entry, on to the next feed"
+        current = app.reader.entry_list.current_id
+        assert current is not None and current not in app.reader.state.read
         assert "Next feed with unread entries" in status(app)
 
 

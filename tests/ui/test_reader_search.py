@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
-from helpers import WIDE, header, index_sample, search_for, settle, status, titles
+from helpers import WIDE, header, index_sample, search_for, settle, status, titles, until
 
 from tui_reader.config import Config
 from tui_reader.demo.sample import BYTE, CIENCIA
 from tui_reader.search import SearchIndex
 from tui_reader.store import Store
 from tui_reader.ui.app import make_app
-from tui_reader.ui.search import SEARCH_DELAY_S
 
 PORTATEIS = "Os melhores portáteis de 2024 para programar"
 TECLADO = "Guía: cómo elegir un teclado mecánico ⌨️"
@@ -29,15 +26,15 @@ async def test_search_finds_an_accented_word_of_the_article_text(
         assert titles(app) == [PORTATEIS]  # the word is only in its text, with an accent
         assert "Search: informatica" in header(app)
         assert "1 results" in header(app)
-        assert app.pane == "entries"
+        assert app.reader.state.pane == "entries"
         await pilot.press("enter")  # the same keys as in a feed: enter opens the article
         await settle(pilot)
-        assert app.article_view.entry_id == "e6"
+        assert app.reader.article_view.entry_id == "e6"
         await pilot.press("q")  # back to the results, not out of them
-        assert app.pane == "entries" and titles(app) == [PORTATEIS]
+        assert app.reader.state.pane == "entries" and titles(app) == [PORTATEIS]
         await pilot.press("escape")  # leaves the results
         await settle(pilot)
-        assert len(app.entry_list.rows) == 8
+        assert len(app.reader.entry_list.rows) == 8
         assert "Search" not in header(app)
 
 
@@ -48,7 +45,7 @@ async def test_results_are_ranked_title_matches_first(config: Config, store: Sto
         await settle(pilot)
         await search_for(pilot, "TECLADO")
         # e0 is newer, but e5 has the word in its title
-        assert [row[0] for row in app.entry_list.rows] == ["e5", "e0"]
+        assert [row[0] for row in app.reader.entry_list.rows] == ["e5", "e0"]
 
 
 async def test_results_follow_the_typing_and_escape_in_the_prompt_restores_the_feed(
@@ -60,14 +57,13 @@ async def test_results_follow_the_typing_and_escape_in_the_prompt_restores_the_f
         await settle(pilot)
         await pilot.press("j", "j")
         await pilot.press("slash", *"teclado")
-        await asyncio.sleep(SEARCH_DELAY_S + 0.2)
-        await settle(pilot)
+        await until(pilot, lambda: titles(app) == [TECLADO])  # once the typing pauses
         assert titles(app) == [TECLADO]
-        assert app.prompt_mode == "search"
+        assert app.reader.state.prompt_mode == "search"
         await pilot.press("escape")
         await settle(pilot)
-        assert len(app.entry_list.rows) == 8
-        assert app.entry_list.current_id == "e2"  # where the cursor was before the search
+        assert len(app.reader.entry_list.rows) == 8
+        assert app.reader.entry_list.current_id == "e2"  # where the cursor was before the search
 
 
 async def test_keys_act_on_results_and_a_feed_choice_leaves_them(
@@ -81,11 +77,11 @@ async def test_keys_act_on_results_and_a_feed_choice_leaves_them(
         assert titles(app) == [TECLADO]
         await pilot.press("m", "s")
         await settle(pilot)
-        assert "e5" in app.read and "e5" in app.starred
-        app.go_to_feed(CIENCIA)
+        assert "e5" in app.reader.state.read and "e5" in app.reader.state.starred
+        app.reader.go_to_feed(CIENCIA)
         await settle(pilot)
-        assert app.search_rows is None
-        assert {row[4] for row in app.entry_list.rows} == {CIENCIA}
+        assert app.reader.state.search.rows is None
+        assert {row[4] for row in app.reader.entry_list.rows} == {CIENCIA}
     assert store.is_read("e5") and store.is_starred("e5")
 
 
@@ -99,7 +95,7 @@ async def test_search_finds_stored_articles_of_feeds_no_longer_listed(
     app = make_app(config, store)
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
-        assert "e5" not in [row[0] for row in app.entry_list.rows]
+        assert "e5" not in [row[0] for row in app.reader.entry_list.rows]
         await search_for(pilot, "teclado mec")
         assert titles(app) == [TECLADO]
 
@@ -134,7 +130,7 @@ async def test_a_query_of_fts_syntax_is_just_words(config: Config, store: Store)
         await settle(pilot)
         assert titles(app) == []
         assert "Search:" in header(app)
-        status = str(app.query_one("#status").render())
+        status = str(app.reader.query_one("#status").render())
         assert "0 results" in status and "index" not in status
 
 
@@ -147,5 +143,5 @@ async def test_a_damaged_index_still_matches_titles_and_says_so(
         await settle(pilot)
         await search_for(pilot, "satelite")
         assert titles(app) == ["Ciência: satélite português chega à órbita"]
-        status = str(app.query_one("#status").render())
+        status = str(app.reader.query_one("#status").render())
         assert "by title only" in status and "doctor" in status

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
-from helpers import ids, index_sample, info_text, search_for, settle, status
+from helpers import RecordingBrowser, ids, index_sample, info_text, search_for, settle, status
 from rich.cells import cell_len
 from rich.style import Style
 from textual.color import Color
@@ -76,7 +76,7 @@ async def open_first(pilot: Pilot[int]) -> ReaderApp:
     await settle(pilot)
     await pilot.press("enter")
     await settle(pilot)
-    assert app.article_view.entry_id == "tr1"
+    assert app.reader.article_view.entry_id == "tr1"
     return app
 
 
@@ -93,15 +93,19 @@ async def test_at_120x40_the_text_starts_in_the_top_six_rows_and_is_80_wide(
         rows = screen_rows(app)
         first = next(i for i, row in enumerate(rows) if "Los usuarios de Apple" in row)
         assert first <= 5, rows[:8]
-        assert app.article_view.text_width == 80
-        assert not app.feed_list.display and not app.entry_list.display  # folded away
+        assert app.reader.article_view.text_width == 80
+        assert not app.reader.feed_list.display and not app.reader.entry_list.display  # folded away
         # centred: as much room left of the text as right of it (within the scrollbar)
         row = rows[first]
         left = len(row) - len(row.lstrip())
         assert abs(left - (120 - left - 80)) <= 2
         await pilot.press("q")
         await settle(pilot)
-        assert app.feed_list.display and app.entry_list.display and not app.article_view.display
+        assert (
+            app.reader.feed_list.display
+            and app.reader.entry_list.display
+            and not app.reader.article_view.display
+        )
 
 
 async def test_from_80_to_200_columns_the_article_never_narrows_and_urls_stay_whole(
@@ -110,12 +114,12 @@ async def test_from_80_to_200_columns_the_article_never_narrows_and_urls_stay_wh
     app = make_app(config, reading_store)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_first(pilot)
-        at_80 = app.article_view.text_width
+        at_80 = app.reader.article_view.text_width
         assert at_80 >= 76
         for width in range(80, 201):
             await pilot.resize_terminal(width, 30)
             await pilot.pause()
-            view = app.article_view
+            view = app.reader.article_view
             assert view.text_width >= min(at_80, view.measure), width
             assert view.text_width == min(view.measure, view.scrollable_content_region.width)
             lines = view.plain_lines
@@ -130,11 +134,11 @@ async def test_header_is_three_rows_and_a_rule(config: Config, reading_store: St
     app = make_app(config, reading_store)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_first(pilot)
-        lines = app.article_view.plain_lines
+        lines = app.reader.article_view.plain_lines
         assert lines[0].startswith("Caída de Apple iCloud")
         assert lines[1].startswith("El Byte · 2024-05-06 10:30 · es · 4 names repaired (t)")
         assert lines[2].startswith("original techsource.example/")
-        assert "elbyte.example/" in lines[2] and len(lines[2]) <= app.article_view.text_width
+        assert "elbyte.example/" in lines[2] and len(lines[2]) <= app.reader.article_view.text_width
         assert set(lines[3]) == {"─"}
         assert lines[4].startswith("Los usuarios de Apple iCloud")
 
@@ -145,7 +149,7 @@ async def test_brand_names_are_repaired_marked_and_t_shows_the_published_text(
     app = make_app(config, reading_store)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_first(pilot)
-        view = app.article_view
+        view = app.reader.article_view
         text = " ".join(view.plain_lines)
         assert "Los usuarios de Apple iCloud se quejaron en Twitter de la caída" in text
         assert "Una manzana al día" in text  # not the brand: left alone
@@ -165,28 +169,28 @@ async def test_brand_names_are_repaired_marked_and_t_shows_the_published_text(
 
 
 async def test_images_are_numbered_placeholders_openable_like_links(
-    config: Config, reading_store: Store, opened: object
+    config: Config, reading_store: Store, opened: RecordingBrowser
 ) -> None:
-    app = make_app(config, reading_store)
+    app = make_app(config, reading_store, browser=opened)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_first(pilot)
-        lines = app.article_view.plain_lines
+        lines = app.reader.article_view.plain_lines
         assert "[image 1: Captura del panel de estado][1]" in lines
         assert any(
             "[1] Captura del panel de estado https://img.example/estado.png" in x for x in lines
         )
         await pilot.press("1")
         await settle(pilot)
-    assert opened.urls == ["https://img.example/estado.png"]  # type: ignore[attr-defined]
+    assert opened.urls == ["https://img.example/estado.png"]
 
 
 async def test_the_credited_original_opens_with_O_and_copies_with_Y(
-    config: Config, reading_store: Store, opened: object
+    config: Config, reading_store: Store, opened: RecordingBrowser
 ) -> None:
-    app = make_app(config, reading_store)
+    app = make_app(config, reading_store, browser=opened)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_first(pilot)
-        assert app.article_view.original == ORIGINAL
+        assert app.reader.article_view.original == ORIGINAL
         await pilot.press("O")
         await settle(pilot)
         await pilot.press("Y")
@@ -196,7 +200,7 @@ async def test_the_credited_original_opens_with_O_and_copies_with_Y(
         info = info_text(app)
         assert f"original {ORIGINAL}" in info
         assert "names Manzana → Apple, Gorjeo → Twitter (repaired; t toggles)" in info
-    assert opened.urls == [ORIGINAL]  # type: ignore[attr-defined]
+    assert opened.urls == [ORIGINAL]
 
 
 async def test_keys_act_on_the_focused_pane(config: Config, reading_store: Store) -> None:
@@ -205,14 +209,14 @@ async def test_keys_act_on_the_focused_pane(config: Config, reading_store: Store
     async with app.run_test(size=(120, 12)) as pilot:
         await open_first(pilot)
         await pilot.press("q")  # back to the list; the article stays loaded
-        cursor = app.entry_list.cursor
+        cursor = app.reader.entry_list.cursor
         await pilot.press("tab")  # entries -> article
-        assert app.pane == "article"
-        assert app.focused is app.article_view
+        assert app.reader.state.pane == "article"
+        assert app.focused is app.reader.article_view
         await pilot.press("space")
         await settle(pilot)
-        assert app.article_view.scroll_offset.y > 0
-        assert app.entry_list.cursor == cursor
+        assert app.reader.article_view.scroll_offset.y > 0
+        assert app.reader.entry_list.cursor == cursor
 
 
 async def test_every_list_that_mixes_feeds_names_the_site(
@@ -223,20 +227,20 @@ async def test_every_list_that_mixes_feeds_names_the_site(
         await settle(pilot)
 
         def row_of_tr1() -> str:
-            index = app.entry_list.index_of("tr1")
+            index = app.reader.entry_list.index_of("tr1")
             assert index is not None
-            return app.entry_list.render_row(index, app.entry_list.size.width).plain
+            return app.reader.entry_list.render_row(index, app.reader.entry_list.size.width).plain
 
         assert "Caída de Apple iCloud" in row_of_tr1()  # list titles are repaired too
         for key in (ALL, TAG_PREFIX + "es"):
-            app.go_to_feed(key)
+            app.reader.go_to_feed(key)
             await settle(pilot)
             assert row_of_tr1().rstrip().endswith("El Byte 2024-05-06 10:30"), key
-        app.go_to_feed(BYTE)  # one feed: no site column, the title gets the room
+        app.reader.go_to_feed(BYTE)  # one feed: no site column, the title gets the room
         await settle(pilot)
         assert "El Byte" not in row_of_tr1()
         await pilot.press("s")
-        app.go_to_feed(STARRED)
+        app.reader.go_to_feed(STARRED)
         await settle(pilot)
         assert "El Byte" in row_of_tr1()
         await search_for(pilot, "Caída")
@@ -332,20 +336,20 @@ def test_inline_images_are_off_by_default_over_ssh_and_where_the_terminal_cannot
 
 
 async def test_with_images_on_but_no_support_an_image_number_opens_its_link(
-    config: Config, reading_store: Store, opened: object
+    config: Config, reading_store: Store, opened: RecordingBrowser
 ) -> None:
     from tui_reader.ui import images
 
     on = replace(config, reader=replace(config.reader, inline_images=True))
     why = images.probe(on, {})
-    app = make_app(on, reading_store)
+    app = make_app(on, reading_store, browser=opened)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_first(pilot)
         await pilot.press("1")
         await settle(pilot)
         assert len(app.screen_stack) == 1  # no image screen
         assert status(app).startswith(why)
-    assert opened.urls == ["https://img.example/estado.png"]  # type: ignore[attr-defined]
+    assert opened.urls == ["https://img.example/estado.png"]
 
 
 async def test_align_left_puts_the_column_at_the_left(config: Config, reading_store: Store) -> None:
@@ -355,4 +359,4 @@ async def test_align_left_puts_the_column_at_the_left(config: Config, reading_st
         await open_first(pilot)
         row = next(r for r in screen_rows(app) if "Los usuarios de Apple" in r)
         assert row.startswith(" Los usuarios")  # the pane's padding, then the text
-        assert app.article_view.text_width == 80 and not app.entry_list.display
+        assert app.reader.article_view.text_width == 80 and not app.reader.entry_list.display

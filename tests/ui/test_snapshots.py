@@ -21,7 +21,7 @@ def keys(*presses: str) -> Callable[[Pilot[Any]], Awaitable[None]]:
         await settle(pilot)
         app = pilot.app
         assert isinstance(app, ReaderApp)
-        app.fill_languages()  # not left to the start-up timer: the column is in the shot
+        app.reader.languages.fill()  # not left to the start-up timer: the column is in the shot
         await settle(pilot)
         for key in presses:
             await pilot.press(key)

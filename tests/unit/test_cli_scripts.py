@@ -4,8 +4,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import re
+import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -149,9 +152,22 @@ def test_show_on_a_tty_uses_the_pager(
     script = tmp_path / "pager.py"
     script.write_text(f"import sys; open({str(paged)!r}, 'wb').write(sys.stdin.buffer.read())\n")
     monkeypatch.setenv("PAGER", f"{sys.executable} {script}")
-    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
-    assert main(["show", "ab0"]) == 0
+    # A real terminal for its output: the command run with its stdout on a pty.
+    master, slave = os.openpty()
+    try:
+        child = subprocess.Popen(
+            [sys.executable, "-m", "tui_reader", "show", "ab0"], stdout=slave, stdin=slave
+        )
+        os.close(slave)
+        shown = b""
+        with contextlib.suppress(OSError):  # EIO once the child's end is closed
+            while chunk := os.read(master, 4096):
+                shown += chunk
+        assert child.wait(timeout=60) == 0, shown
+    finally:
+        os.close(master)
     assert "Texto." in paged.read_text(encoding="utf-8")
+    assert b"Texto." not in shown, "the article went to the pager, not the terminal"
 
 
 @pytest.mark.parametrize("shell", ["bash", "zsh"])

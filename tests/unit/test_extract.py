@@ -343,44 +343,42 @@ def _page(inner: str, *, head: str = "", between: bool = False) -> str:
     )
 
 
-def test_a_declared_feed_language_spares_the_detection_unless_the_text_contradicts_it(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_a_declared_feed_language_spares_the_detection_unless_the_text_contradicts_it() -> None:
     from tui_reader.extract import metadata as xp
 
     calls: list[str] = []
-    real = xp.detect_language
 
     def counted(text: str) -> str:
         calls.append(text)
-        return real(text)
+        return xp.detect_language(text)
 
-    monkeypatch.setattr(xp, "detect_language", counted)
     fragment = "<p>" + "The fox jumps over the dog and the cat, and it is not the end. " * 60
-    hinted = extract_article(
-        fragment + "</p>", "https://a.example/1", source="feed", language="en-GB"
+    text = extract_article(fragment + "</p>", "https://a.example/1", source="feed").text
+    # What extraction decides with the declaration it is handed (`checked_language`):
+    assert xp.checked_language("en", text, detect=counted) == "en" and calls == []
+    assert xp.checked_language("es", text, detect=counted) == "en" and len(calls) == 1, (
+        "the text is plainly not Spanish"
     )
-    assert hinted.language == "en" and calls == []
-    wrong = extract_article(
-        fragment + "</p>", "https://a.example/1", source="feed", language="es-ES"
-    )
-    assert wrong.language == "en" and len(calls) == 1, "the text is plainly not Spanish"
-    detected = extract_article(fragment + "</p>", "https://a.example/1", source="feed")
-    assert detected.language == "en" and len(calls) == 2
+    assert xp.checked_language("", text, detect=counted) == "en" and len(calls) == 2
+    # and that it is handed the feed's declaration, as a primary code:
+    for declared in ("en-GB", "es-ES", ""):
+        article = extract_article(
+            fragment + "</p>", "https://a.example/1", source="feed", language=declared
+        )
+        assert article.language == "en"
 
 
-def test_language_detection_reads_a_bounded_sample(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_language_detection_reads_a_bounded_sample() -> None:
     import py3langid
 
     from tui_reader.extract import metadata as xp
 
     seen: list[int] = []
-    real = py3langid.classify
 
     def counted(text: str) -> Any:
         seen.append(len(text))
-        return real(text)
+        return py3langid.classify(text)
 
-    monkeypatch.setattr(py3langid, "classify", counted)
-    assert xp.detect_language("Hola, esto es un texto en castellano. " * 400) == "es"
+    text = "Hola, esto es un texto en castellano. " * 400
+    assert xp.detect_language(text, classify=counted) == "es"
     assert seen == [xp.LANGUAGE_SAMPLE]

@@ -216,3 +216,26 @@ def test_a_box_marked_up_as_a_quote_or_with_the_label_after_the_link_goes() -> N
         art = extract_article(_page(f"<p>{PROSE}</p>{box}{real_quote}<p>{PROSE2}</p>"), URL)
         assert "Cómo elegir" not in _texts(art)
         assert "Queremos que cualquiera pueda repararlo en casa" in _texts(art)
+
+
+def test_a_box_title_on_its_own_line_may_be_longer_than_an_inline_label() -> None:
+    """Above the line that is the link, the line break is the separator: a title of up to
+    8 words (machine translation lengthens them), as a paragraph of its own or after the text
+    of one, goes with the link; a longer line, or one that ends a sentence, is text: it stays."""
+    link = "<a href='/2026/otra/'>Cómo elegir un portátil para estudiar</a>"
+    title = "Otra lectura que de verdad no deberías perderte"  # 8 words
+    alone = f"<p>{PROSE}</p><p><b>{title}</b><br>{link}</p>"
+    after_text = f"<p>{PROSE}<br><b>{title}</b><br>{link}</p>"
+    for body in (alone, after_text):
+        text = _texts(extract_article(_page(f"{body}<p>{PROSE2}</p>"), URL))
+        assert title not in text and "Cómo elegir" not in text
+        assert PROSE in text and PROSE2 in text
+    longer = "Otra lectura del mismo autor que de verdad no deberías perderte"  # 11 words
+    sentence = "Lo explicamos con detalle en este otro artículo."
+    for line in (longer, sentence):
+        for body in (
+            f"<p>{PROSE}</p><p><b>{line}</b><br>{link}</p>",
+            f"<p>{PROSE}<br><b>{line}</b><br>{link}</p>",
+        ):
+            text = _texts(extract_article(_page(f"{body}<p>{PROSE2}</p>"), URL))
+            assert line in text  # (the link line alone still goes: a same-site title)

@@ -6,7 +6,7 @@ import pytest
 
 from tui_reader.extract.metadata import lang_code
 from tui_reader.language import primary_code
-from tui_reader.ui.languages import normalize_language
+from tui_reader.ui.flows.languages import normalize_language
 
 
 @pytest.mark.parametrize(

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import gzip
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tui_reader.extract import extract_article, load_rules, page_images
+from tui_reader.extract import extract_article, load_rules
+from tui_reader.extract.rules import Rules
 from tui_reader.models import Article
 from tui_reader.render import article_text
 
@@ -47,8 +49,9 @@ def _text_blocks(article: Article) -> list[tuple[Any, ...]]:
     ]
 
 
-def _without_step(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(page_images, "insert_page_images", lambda root, blocks, *a: blocks)
+def _without_step(rules: Rules) -> Rules:
+    """The same rules, with the page images step left out."""
+    return replace(rules, page_images=False)
 
 
 def test_page_figures_become_numbered_image_blocks_in_place() -> None:
@@ -84,11 +87,10 @@ def test_page_figures_become_numbered_image_blocks_in_place() -> None:
     assert "[2] https://cdn.cienciahoje.example/fotos/radar.png" in text
 
 
-def test_the_written_page_text_is_unchanged(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_written_page_text_is_unchanged() -> None:
     html = PAGE.read_text(encoding="utf-8")
     with_images = extract_article(html, URL)
-    _without_step(monkeypatch)
-    without = extract_article(html, URL)
+    without = extract_article(html, URL, rules=_without_step(load_rules()))
     assert not [b for b in without.blocks if b.kind == "image"]
     assert _text_blocks(with_images) == _text_blocks(without)
     assert with_images.text == without.text
@@ -101,9 +103,7 @@ def test_a_page_without_images_is_left_alone() -> None:
 
 
 @pytest.mark.parametrize("name", sorted(CORPORA))
-def test_text_blocks_are_byte_identical_on_real_pages(
-    name: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_text_blocks_are_byte_identical_on_real_pages(name: str) -> None:
     corpus = CORPORA[name]
     if not (corpus / "ground-truth.json").exists():
         pytest.skip(f"{corpus} is not here (../shared/eval is not checked out)")
@@ -114,11 +114,11 @@ def test_text_blocks_are_byte_identical_on_real_pages(
         raw = gzip.decompress((corpus / "html" / f"{doc_id}.html.gz").read_bytes())
         pages.append((doc_id, raw.decode("utf-8", "replace"), meta.get("url", "")))
     with_images = {d: extract_article(h, u, rules=rules) for d, h, u in pages}
-    _without_step(monkeypatch)
+    text_only = _without_step(rules)
     changed = [
         d
         for d, h, u in pages
-        if _text_blocks(with_images[d]) != _text_blocks(extract_article(h, u, rules=rules))
+        if _text_blocks(with_images[d]) != _text_blocks(extract_article(h, u, rules=text_only))
     ]
     assert not changed, changed
     if name in ("zyte-dev", "translated-dev"):

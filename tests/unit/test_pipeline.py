@@ -863,16 +863,19 @@ async def test_a_dying_worker_still_stores_the_entries(
     feedserver: FeedServer,
     store: Store,
     make_config: MakeConfig,
-    monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    # The CLI's tests leave the package's logger unpropagated (as the CLI sets it up).
-    monkeypatch.setattr(logging.getLogger("tui_reader"), "propagate", True)
     feed = serve_wordpress(feedserver)
-    with DyingPageWorker() as executor:
-        summary = await update(
-            make_config([FeedConfig(url=feed.url, fulltext=True)]), store, executor=executor
-        )
+    # The CLI's tests leave the package's logger unpropagated (as the CLI sets it up).
+    logger = logging.getLogger("tui_reader")
+    logger.addHandler(caplog.handler)
+    try:
+        with DyingPageWorker() as executor:
+            summary = await update(
+                make_config([FeedConfig(url=feed.url, fulltext=True)]), store, executor=executor
+            )
+    finally:
+        logger.removeHandler(caplog.handler)
 
     result = summary.results[0]
     assert result.outcome == "ok" and result.new_entries == 6

@@ -140,13 +140,20 @@ LIST_RULES = frozenset({"density", "structure:label-link"})
 SENTENCE_END = re.compile(r"[.!?…]\s*$")
 
 
-def is_box_title(block: RawBlock) -> bool:
+# A box title on a line of its own, right above the line that is the link (and nothing after
+# it): the line break does what a separator does, so it may be longer than an inline label of
+# 5 words.  The lexicon's longest box title has 6 words ("Otras noticias que te pueden
+# interesar"), and machine translation makes such titles longer still.
+LINE_LABEL_WORDS = 8
+
+
+def is_box_title(block: RawBlock, max_words: int = 5) -> bool:
     """A short line with no links and no sentence end: a box title such as "Más sobre esto"."""
     return (
         block.kind in ("paragraph", "heading")
         and not block.links
         and "\n" not in block.text
-        and 1 <= label_words(block.text) <= 5
+        and 1 <= label_words(block.text) <= max_words
         and not SENTENCE_END.search(block.text)
     )
 
@@ -189,7 +196,7 @@ def label_link(block: RawBlock, page_site: str) -> str | None:
         head, _, rest = label.rstrip("\n ").partition("\n")
         if rest or SENTENCE_END.search(head) or not same_site:
             return None
-        return rule if label_words(head) <= 5 and link_words >= 2 else None
+        return rule if label_words(head) <= LINE_LABEL_WORDS and link_words >= 2 else None
     if is_label(label) and link_words >= 2 and same_site:
         return rule
     return None

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from tui_reader.extract.blockrules import (
+    LINE_LABEL_WORDS,
     LIST_RULES,
     BlockContext,
     article_like,
@@ -274,7 +275,7 @@ def _run_judge(w: _Walk, i: int) -> Callable[[RawBlock, RawBlock | None], Verdic
             found = check(w, i, run, facts)
             if found is not None:
                 return found, 1
-        if nxt is not None and not run.links and is_box_title(run):
+        if nxt is not None and not run.links and is_box_title(run, LINE_LABEL_WORDS):
             pair = join_runs(run, [run, nxt])  # "Label" / line break / <a>Title</a>
             found = label_link(pair, w.site)
             if found is not None:

@@ -83,8 +83,23 @@ def _needles(xpath: str) -> tuple[str, ...]:
     return tuple(f for f in found if len(f) >= 3)
 
 
-@lru_cache(maxsize=16)
+# The last (rules, site, compiled) by identity: hashing a whole `Rules` (every phrase of the
+# lexicon) for the lru_cache costs about 0.1 ms, and a process extracts with the same objects.
+_last: tuple[Rules, SiteRules | None, Compiled] | None = None
+
+
 def compile_rules(rules: Rules, site: SiteRules | None = None) -> Compiled:
+    global _last
+    last = _last
+    if last is not None and last[0] is rules and last[1] is site:
+        return last[2]
+    comp = _compile_rules(rules, site)
+    _last = (rules, site, comp)
+    return comp
+
+
+@lru_cache(maxsize=16)
+def _compile_rules(rules: Rules, site: SiteRules | None = None) -> Compiled:
     selectors = rules.selectors + (site.selectors if site else ())
     classes: dict[str, str] = {}
     ids: dict[str, str] = {}

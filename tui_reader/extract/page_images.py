@@ -14,6 +14,7 @@ import itertools
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -177,8 +178,27 @@ def _region(matched: list[Any]) -> Any:
     return max(held, key=depth.__getitem__)
 
 
-def _inside(el: Any, region: Any) -> bool:
-    return el is region or any(anc is region for anc in el.iterancestors())
+def _inside_region(region: Any) -> Callable[[Any], bool]:
+    """Whether an element is `region` or inside it, each ancestor looked at once per page (the
+    events share most of their ancestors)."""
+    known: dict[Any, bool] = {region: True}
+
+    def inside(el: Any) -> bool:
+        chain = []
+        node = el
+        verdict = False
+        while node is not None:
+            found = known.get(node)
+            if found is not None:
+                verdict = found
+                break
+            chain.append(node)
+            node = node.getparent()
+        for n in chain:
+            known[n] = verdict
+        return verdict
+
+    return inside
 
 
 def _events(root: Any, keys: dict[str, int], moved: dict[Any, list[Any]]) -> list[Event]:
@@ -206,12 +226,13 @@ def _placed(events: list[Event], region: Any, base: str) -> dict[int, list[RawBl
     waiting: list[Any] = []
     urls: set[str] = set()
     count = 0
+    _inside = _inside_region(region)
     for el, where, i in events:
         if i < 0:
-            if _inside(where, region):
+            if _inside(where):
                 waiting.append(el)
             continue
-        if not _inside(el, region):
+        if not _inside(el):
             continue
         for img in waiting:
             if count >= _MAX_IMAGES or _looks_like_chrome(img) or _is_chrome(img, region):

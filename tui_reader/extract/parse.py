@@ -100,12 +100,14 @@ def _load_html(text: str) -> Any:
 
 
 def parse_page(text: str) -> Any:
+    """The page's tree, without comments (our parser drops them; the last resort does not)."""
     tree = _load_html(text)
     if tree is None:
         try:
             tree = lxml_html.document_fromstring(text or "<html></html>")
         except (etree.ParserError, ValueError):
-            tree = None
+            return None
+        etree.strip_elements(tree, etree.Comment, with_tail=False)
     return tree
 
 

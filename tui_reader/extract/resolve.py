@@ -5,22 +5,33 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from lxml import etree
-
 from tui_reader.extract.clean import clean_href, clean_line, strip_controls
 from tui_reader.extract.convert import RawBlock
 from tui_reader.models import Block, Link, LinkRef
 
-_BASES = etree.XPath("/descendant::base[@href]")
 
-
-def base_url(root: Any, url: str, canonical: str) -> str:
+def base_url(bases: list[Any], url: str, canonical: str) -> str:
+    """`bases`: the page's `<base href>` elements (`pageindex`)."""
     base = url or canonical
-    for el in _BASES(root)[:1]:
+    for el in bases[:1]:
         href = (el.get("href") or "").strip()
         if href:
             base = urljoin(base, href) if base else href
     return base
+
+
+_REBUILT = frozenset("?#;\t\r\n")  # what urljoin's parse and rebuild of a URL may change
+
+
+def _join(base: str, href: str) -> str:
+    """`urljoin(base, href)`, without its parse and rebuild of an absolute http(s) URL with a
+    host, no query, fragment or parameters and no tab or newline: the rebuild gives it back."""
+    rest = (
+        href[8:] if href.startswith("https://") else href[7:] if href.startswith("http://") else ""
+    )
+    if rest and rest[0] != "/" and _REBUILT.isdisjoint(href):
+        return href
+    return urljoin(base, href)
 
 
 def _resolve(href: str, base: str, page: str) -> str | None:
@@ -28,7 +39,7 @@ def _resolve(href: str, base: str, page: str) -> str | None:
     if not href or href.startswith("#"):
         return None
     try:
-        absolute = urljoin(base, href) if base else href
+        absolute = _join(base, href) if base else href
         parts = urlsplit(absolute)
     except ValueError:
         return None

@@ -54,6 +54,9 @@ class Rules:
     selectors: tuple[str, ...] = ()
     sites: tuple[SiteRules, ...] = ()
     repetition: RepetitionRules = field(default_factory=RepetitionRules)
+    # A page's images as image blocks (`page_images`); off, the text alone (what a test compares
+    # them with: the step never changes the text).
+    page_images: bool = True
 
     def site(self, host: str) -> SiteRules | None:
         """The merged per-site rules that apply to `host`, or None."""

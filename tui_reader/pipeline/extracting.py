@@ -34,6 +34,8 @@ LOG = logging.getLogger("tui_reader.pipeline")
 
 @dataclass
 class Extractor:
+    """The run's extractions by (entry id, source), shared by every feed that carries a story."""
+
     config: Config
     store: RunStore
     pool: Pool

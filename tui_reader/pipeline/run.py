@@ -52,6 +52,8 @@ P = ParamSpec("P")
 
 @dataclass
 class _Run:
+    """One call of `update`: its feeds, and the rooms (built here) that their items share."""
+
     config: Config
     store: RunStore
     fetcher: Retriever

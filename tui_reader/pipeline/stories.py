@@ -25,6 +25,8 @@ from tui_reader.sanitize import clean_line
 
 @dataclass
 class Stories:
+    """An item's story, from the run's identities, ledger, pages and extractions."""
+
     store: RunStore
     ledger: Ledger
     identities: Identities

@@ -7,8 +7,19 @@ import subprocess
 import sys
 import webbrowser
 from collections.abc import Mapping
+from typing import Protocol
 
 from tui_reader.sanitize import is_safe_url
+
+
+class Browser(Protocol):
+    """What the reader needs to hand a link on: whether a browser would open it, why not,
+    opening it (in a worker thread) and whether an OSC 52 copy reaches the clipboard."""
+
+    def available(self) -> bool: ...
+    def no_browser_reason(self) -> str: ...
+    def clipboard_problem(self) -> str: ...
+    def launch(self, url: str) -> bool: ...
 
 
 def over_ssh(environ: Mapping[str, str] | None = None) -> bool:
@@ -73,3 +84,20 @@ def launch(url: str) -> bool:
         return bool(webbrowser.open(url, new=2))
     except webbrowser.Error:
         return False
+
+
+class SystemBrowser:
+    """This machine's browser and clipboard, as the reader uses them (the `Browser` it is
+    given by default; a test gives one that records instead of launching)."""
+
+    def available(self) -> bool:
+        return browser_available()
+
+    def no_browser_reason(self) -> str:
+        return no_browser_reason()
+
+    def clipboard_problem(self) -> str:
+        return clipboard_problem()
+
+    def launch(self, url: str) -> bool:
+        return launch(url)

@@ -120,3 +120,54 @@ class LinkOpened(Message):
 
     url: str
     launched: bool
+
+
+# -- what the reader's flows tell the screen (they bubble up from the flow that posts them) ----
+
+
+@dataclass
+class Said(Message):
+    """A line for the status bar."""
+
+    text: str
+
+
+@dataclass
+class ListChanged(Message):
+    """The rows to show changed (a load, a search, a filter): redraw the entries list, its
+    cursor on `keep_id` (None: on the entry it is on, unless `keep_current` is False)."""
+
+    keep_id: str | None = None
+    keep_current: bool = True
+
+
+@dataclass
+class FlagsChanged(Message):
+    """Read or starred flags changed: the list's marks, the feeds' counts and the title."""
+
+
+@dataclass
+class FeedRequested(Message):
+    """Show the feed `key` (it was just added, or the user asked for one already there)."""
+
+    key: str
+
+
+@dataclass
+class LoadRequested(Message):
+    """Read the store again (after a refresh, a new subscription); then show `show_feed`."""
+
+    show_feed: str | None = None
+
+
+@dataclass
+class RefreshRequested(Message):
+    """Fetch these feeds (a feed just added), then say `note`."""
+
+    feeds: list[FeedConfig]
+    note: str = ""
+
+
+@dataclass
+class PositionChanged(Message):
+    """The feed, the entry or the language filter changed: save the place for the next start."""

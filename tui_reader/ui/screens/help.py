@@ -66,11 +66,15 @@ class HelpScreen(ScrollingModal):
     }
     """
 
+    def __init__(self, reader: DOMNode) -> None:
+        super().__init__()
+        self.reader = reader  # the screen whose keys are listed: its own, its panes'
+
     def compose(self) -> ComposeResult:
-        app = self.app
-        nodes: list[tuple[str, DOMNode]] = [("everywhere", app)]
+        app, reader = self.app, self.reader
+        nodes: list[tuple[str, DOMNode]] = [("everywhere", reader)]
         for where, selector in (("article", "#article"), ("lists", "#entries")):
-            nodes.append((where, app.query_one(selector)))
+            nodes.append((where, reader.query_one(selector)))
         table = Table.grid(padding=(0, 2))
         table.add_column(style="dim")
         table.add_column(style="bold cyan")

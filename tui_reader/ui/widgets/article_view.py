@@ -27,8 +27,8 @@ class ArticleView(ScrollView, can_focus=True):
         Binding("G,end", "bottom", "Bottom", show=False, id="bottom"),
         Binding("space,pagedown", "page_down", "Page", key_display="space", id="page_down"),
         Binding("b,pageup", "page_up", "Page up", show=False, id="page_up"),
-        Binding("i", "app.show_info", "Info", id="info"),
-        Binding("t", "app.toggle_published", "Published", show=False, id="toggle_published"),
+        Binding("i", "screen.show_info", "Info", id="info"),
+        Binding("t", "screen.toggle_published", "Published", show=False, id="toggle_published"),
     ]
 
     DEFAULT_CSS = """

@@ -1,5 +1,5 @@
 """Adding a feed from the reader: ask for a URL, discover its feeds in a worker, pick one,
-save the subscription, then show and fetch it."""
+save the subscription, then ask the screen to show and fetch it."""
 
 from __future__ import annotations
 
@@ -10,25 +10,31 @@ from textual import on, work
 from tui_reader.config import FeedConfig
 from tui_reader.sanitize import clean_line
 from tui_reader.subscriptions import subscribe
-from tui_reader.ui.base import ReaderBase
-from tui_reader.ui.loading import feed_label
-from tui_reader.ui.messages import FeedsDiscovered, FeedSubscribed
+from tui_reader.ui.flows.base import Flow
+from tui_reader.ui.listing import feed_label
+from tui_reader.ui.messages import (
+    FeedRequested,
+    FeedsDiscovered,
+    FeedSubscribed,
+    LoadRequested,
+    RefreshRequested,
+)
 
 if TYPE_CHECKING:
     from tui_reader.discover import FeedCandidate
 
 
-class SubscribeMixin(ReaderBase):
+class SubscribeFlow(Flow):
     """The palette's "Add feed…": AddFeedScreen, then PickFeedScreen if a site offers several."""
 
-    def action_add_feed(self) -> None:
+    def ask(self) -> None:
         from tui_reader.ui.screens.add_feed import AddFeedScreen
 
-        self.push_screen(AddFeedScreen(), callback=self._feed_url_given)
+        self.app.push_screen(AddFeedScreen(), callback=self._url_given)
 
-    def _feed_url_given(self, url: str | None) -> None:
+    def _url_given(self, url: str | None) -> None:
         if url:
-            self.status(f"Looking for feeds at {url}…")
+            self.say(f"Looking for feeds at {url}…")
             self.discover(url)
 
     @work(thread=True, exclusive=True, group="discover")
@@ -46,30 +52,32 @@ class SubscribeMixin(ReaderBase):
         self.post_message(FeedsDiscovered(url, candidates))
 
     @on(FeedsDiscovered)
-    def feeds_discovered(self, message: FeedsDiscovered) -> None:
+    def discovered(self, message: FeedsDiscovered) -> None:
         if message.error or not message.candidates:
-            self.status(message.error or f"No feed found at {message.url}")
+            self.say(message.error or f"No feed found at {message.url}")
             return
         if len(message.candidates) == 1:
             self.subscribe(message.candidates[0])
             return
         from tui_reader.ui.screens.add_feed import PickFeedScreen
 
-        self.status(f"{len(message.candidates)} feeds found: pick one.")
-        self.push_screen(PickFeedScreen(message.url, message.candidates), callback=self.subscribe)
+        self.say(f"{len(message.candidates)} feeds found: pick one.")
+        self.app.push_screen(
+            PickFeedScreen(message.url, message.candidates), callback=self.subscribe
+        )
 
     def subscribe(self, candidate: FeedCandidate | None) -> None:
         if candidate is None:
-            self.status("No feed added.")
+            self.say("No feed added.")
             return
-        if any(f.url == candidate.url for f in self.feeds):
-            self.status(f"Already subscribed to {clean_line(candidate.title or candidate.url)}.")
-            self.go_to_feed(candidate.url)
+        if any(f.url == candidate.url for f in self.state.feeds):
+            self.say(f"Already subscribed to {clean_line(candidate.title or candidate.url)}.")
+            self.post_message(FeedRequested(candidate.url))
             return
-        self.save_subscription(FeedConfig(url=candidate.url, title=candidate.title))
+        self.save(FeedConfig(url=candidate.url, title=candidate.title))
 
     @work(thread=True, group="subscribe")
-    def save_subscription(self, feed: FeedConfig) -> None:
+    def save(self, feed: FeedConfig) -> None:
         try:
             subscribe(self.store, feed)
         except Exception as exc:
@@ -78,15 +86,13 @@ class SubscribeMixin(ReaderBase):
         self.post_message(FeedSubscribed(feed))
 
     @on(FeedSubscribed)
-    def feed_subscribed(self, message: FeedSubscribed) -> None:
+    def subscribed(self, message: FeedSubscribed) -> None:
         name = feed_label(message.feed, None)
         if message.error:
-            self.status(f"Could not add {name}: {message.error}")
+            self.say(f"Could not add {name}: {message.error}")
             return
-        self._show_feed_after_load = message.feed.url
-        self.load_store()
-        if self.refreshing:
-            self.status(f"Added {name}; fetch it with r once this refresh ends.")
+        self.post_message(LoadRequested(show_feed=message.feed.url))
+        if self.state.refreshing:
+            self.say(f"Added {name}; fetch it with r once this refresh ends.")
             return
-        self.start_refresh([message.feed])
-        self.status(f"Added {name}; fetching it…")
+        self.post_message(RefreshRequested([message.feed], f"Added {name}; fetching it…"))
