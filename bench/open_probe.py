@@ -52,9 +52,9 @@ async def probe(config_path: Path, opens: int, size: tuple[int, int]) -> dict[st
         article = store.article(entry_id)
         if article is None:
             continue
-        kind = pending if article.pending else whole
-        if len(kind) < opens:
-            kind.append(entry_id)
+        bucket = pending if article.pending else whole
+        if len(bucket) < opens:
+            bucket.append(entry_id)
         if len(pending) >= opens and len(whole) >= opens:
             break
     app = make_app(config, store)
