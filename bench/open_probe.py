@@ -71,7 +71,8 @@ async def probe(config_path: Path, opens: int, size: tuple[int, int]) -> dict[st
             frame = asyncio.Event()
             wanted = {"id": ""}
             original = app._display
-            view = app.article_view  # type: ignore[attr-defined]
+            screen: Any = app.screen  # the reader's panes: `open_entry`, `article_view`
+            view = screen.article_view
 
             def display(screen: Any, renderable: Any) -> None:
                 original(screen, renderable)
@@ -88,7 +89,7 @@ async def probe(config_path: Path, opens: int, size: tuple[int, int]) -> dict[st
                     frame.clear()
                     wanted["id"] = entry_id
                     t0 = time.perf_counter()
-                    app.open_entry(entry_id, focus=False)  # type: ignore[attr-defined]
+                    screen.open_entry(entry_id, focus=False)
                     try:
                         await asyncio.wait_for(frame.wait(), 10.0)
                     except TimeoutError:
