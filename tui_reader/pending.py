@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from tui_reader.language import contradicts, primary_code
 from tui_reader.models import Article, Block, Entry
-from tui_reader.sanitize import clean_line, error_line
+from tui_reader.sanitize import clean_text, error_line
 
 if TYPE_CHECKING:
     from tui_reader.config import Config, FeedConfig
@@ -35,7 +35,9 @@ _BREAK = re.compile(
     re.I,
 )
 _TAG = re.compile(r"<[^>]*>")
-LANGUAGE_SAMPLE = 1500  # as the extraction reads for its own check
+# The text a language check reads: plain enough by then (the extraction's detection reads as
+# much), and the check's cost grows with the length.
+LANGUAGE_SAMPLE = 1500
 
 
 def plain_paragraphs(html: str) -> list[str]:
@@ -45,8 +47,8 @@ def plain_paragraphs(html: str) -> list[str]:
     content a feed carries (no page chrome), and only search and filters read it before the
     article is made from the HTML itself.
     """
-    text = _TAG.sub("", _BREAK.sub("\n", _UNSEEN.sub("", html)))
-    return [line for line in (clean_line(unescape(part)) for part in text.split("\n")) if line]
+    text = clean_text(unescape(_TAG.sub("", _BREAK.sub("\n", _UNSEEN.sub("", html)))))
+    return [line for line in (" ".join(part.split()) for part in text.split("\n")) if line]
 
 
 def _checked_language(declared: str, text: str) -> str:
@@ -54,7 +56,7 @@ def _checked_language(declared: str, text: str) -> str:
     extraction checks a feed item's); detected when nothing is declared."""
     code = primary_code(declared)
     code = code if code.isalpha() and 2 <= len(code) <= 3 else ""
-    if code and not contradicts(text, code):
+    if code and not contradicts(text[:LANGUAGE_SAMPLE], code):
         return code
     if len(text) < 20:
         return code

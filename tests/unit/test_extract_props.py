@@ -182,3 +182,75 @@ def test_the_link_join_shortcut_gives_what_urljoin_gives(href: str, base: str) -
         got = None
     # where urljoin refuses the URL, `_resolve` still does: its urlsplit raises the same error
     assert got == expected or (expected is None and got == href)
+
+
+def test_the_page_index_finds_what_each_walk_found() -> None:
+    """`pageindex` walks the page once for what metadata steps used to find one walk each."""
+    from tui_reader.extract.pageindex import index_page
+    from tui_reader.extract.parse import parse_page
+
+    page = (
+        "<html lang='es'><head><meta charset='utf-8'><meta property='og:locale' content='es_ES'>"
+        "<meta http-equiv='Content-Language' content='es'><base href='/x/'>"
+        "<script type='application/ld+json'>{}</script><script>var a</script></head><body>"
+        "<h1>Uno</h1><meta itemprop='datePublished' content='2026-01-02'><time>hoy</time>"
+        "<article><h1>Dos</h1><time datetime='2026-01-02'>2 ene</time><base href='/y/'>"
+        "<meta name='language' content='es'></article></body></html>"
+    )
+    root = parse_page(page)
+    idx = index_page(root)
+    assert idx.h1s == root.xpath("//h1") and len(idx.h1s) == 2
+    assert idx.times == root.xpath("//time[@datetime]") and len(idx.times) == 1
+    assert idx.bases == root.xpath("//base[@href]")
+    assert idx.json_ld == root.xpath("//script[@type='application/ld+json']")
+    assert idx.named_metas() == root.xpath("//meta[@property or @name or @itemprop]")
+    assert len(idx.named_metas()) == 3
+    assert idx.language_metas() == root.xpath(
+        "//meta[@http-equiv='content-language' or @http-equiv='Content-Language'"
+        " or @property='og:locale' or @name='language']"
+    )
+    assert len(idx.language_metas()) == 3
+
+
+_QUOTE_SOUP = st.lists(
+    st.sampled_from(
+        [
+            "<p>",
+            "</p>",
+            "<blockquote>",
+            "</blockquote>",
+            "<figure>",
+            "</figure>",
+            "<cite>",
+            "<cite class='c'>",
+            "<cite style='display:block'>",
+            "</cite>",
+            "<footer>",
+            "</footer>",
+            "<span class='s'>",
+            "<em style='x'>",
+            "</span>",
+            "</em>",
+            "texto ",
+        ]
+    ),
+    max_size=30,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_QUOTE_SOUP)
+def test_one_walk_finds_what_the_two_walks_found(soup: str) -> None:
+    """`repairs` splits one union's nodes into the inline-box candidates and the quote nodes,
+    exactly as the two XPaths would each have found them."""
+    from lxml import etree
+
+    from tui_reader.extract import repairs
+    from tui_reader.extract.parse import parse_page
+
+    root = parse_page(f"<html><body>{soup}</body></html>")
+    if root is None:
+        return
+    boxes, quotes = repairs._split(repairs._FIND[(True, True)](root))
+    assert boxes == etree.XPath(repairs._BOXES)(root)
+    assert quotes == etree.XPath(repairs._QUOTES)(root)

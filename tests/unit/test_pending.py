@@ -82,14 +82,9 @@ def test_a_teaser_stays_a_summary_once_converted(
 def test_an_article_stored_meanwhile_is_not_overwritten(store: Store) -> None:
     pending = pending_article(ITEM, "https://example.org/a", "es")
     assert pending is not None
-    _stored(store, pending)
+    entry = _stored(store, pending)
     page = Article(url="https://example.org/a", blocks=(Block("paragraph", "De la página."),))
-    with store.writing():
-        store.merge_entries(
-            "https://example.org/feed/",
-            [replace(store.entry("e1"), own=True)],  # type: ignore[arg-type]
-            {"e1": page},
-        )
+    store.add_entries(entry.feeds[0], [replace(entry, own=True)], {"e1": page})  # a fetch's
     late = replace(pending, pending="", blocks=(Block("paragraph", "Tarde."),))
     assert store.settle_article("e1", pending, late) == page
     assert store.article("e1") == page

@@ -12,10 +12,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from lxml import etree
-
 from tui_reader.extract.author import find_author
 from tui_reader.extract.clean import clean_line, fold
+from tui_reader.extract.pageindex import PageIndex
 from tui_reader.language import primary_code
 
 LOG = logging.getLogger(__name__)
@@ -40,24 +39,14 @@ def lang_code(value: str) -> str:
     return code if code.isalpha() and 2 <= len(code) <= 3 else ""
 
 
-# Compiled once: `root.xpath(str)` builds a new evaluator on every call (about 0.13 ms), and
-# "/descendant::x" selects the same nodes as "//x" with a cheaper walk in libxml2.
-_LANGUAGE_METAS = etree.XPath(
-    "/descendant::meta[@http-equiv='content-language' or @http-equiv='Content-Language'"
-    " or @property='og:locale' or @name='language']"
-)
-_NAMED_METAS = etree.XPath("/descendant::meta[@property or @name or @itemprop]")
-_JSON_LD = etree.XPath("/descendant::script[@type='application/ld+json']")
 _JSON_LD_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]{8,40})"')
-_TIMES = etree.XPath("/descendant::time[@datetime]")
-_H1S = etree.XPath("/descendant::h1")
 
 
-def declared_language(root: Any) -> str:
+def declared_language(root: Any, idx: PageIndex) -> str:
     lang = lang_code(root.get("lang") or root.get("xml:lang") or "")
     if lang:
         return lang
-    for meta in _LANGUAGE_METAS(root)[:3]:
+    for meta in idx.language_metas()[:3]:
         lang = lang_code(meta.get("content") or "")
         if lang:
             return lang
@@ -115,28 +104,28 @@ def _parse_dt(value: str) -> datetime | None:
         return None
 
 
-def _precise_date(root: Any) -> datetime | None:
-    for meta in _NAMED_METAS(root)[:200]:
+def _precise_date(idx: PageIndex) -> datetime | None:
+    for meta in idx.named_metas()[:200]:
         key = meta.get("property") or meta.get("name") or meta.get("itemprop") or ""
         if key in _DATE_META or key.lower() in _DATE_META:
             dt = _parse_dt(meta.get("content") or "")
             if dt is not None:
                 return dt
-    for script in _JSON_LD(root)[:5]:
+    for script in idx.json_ld[:5]:
         m = _JSON_LD_DATE.search(script.text or "")
         if m:
             dt = _parse_dt(m.group(1))
             if dt is not None:
                 return dt
-    for t in _TIMES(root)[:3]:
+    for t in idx.times[:3]:
         dt = _parse_dt(t.get("datetime") or "")
         if dt is not None:
             return dt
     return None
 
 
-def published(root: Any, day: str | None) -> datetime | None:
-    precise = _precise_date(root)
+def published(idx: PageIndex, day: str | None) -> datetime | None:
+    precise = _precise_date(idx)
     if day:
         try:
             coarse = datetime.strptime(day[:10], "%Y-%m-%d").replace(tzinfo=UTC)
@@ -189,9 +178,9 @@ def read_metadata(root: Any, url: str) -> Any:
 _TITLE_SEPARATORS = re.compile(r"\s+[|–—\-·:»/]+\s+")
 
 
-def better_title(root: Any, title: str, site_name: str) -> str:
+def better_title(idx: PageIndex, title: str, site_name: str) -> str:
     """The headline without a " - Site name" suffix; the page's <h1> when it is that headline."""
-    h1s = [clean_line(h.text_content()) for h in _H1S(root)[:3]]
+    h1s = [clean_line(h.text_content()) for h in idx.h1s[:3]]
     h1s = [h for h in h1s if h]
     if not title:
         return h1s[0] if h1s else ""

@@ -28,6 +28,7 @@ from tui_reader.extract.clean import clean_byline, clean_href, clean_line, fold
 from tui_reader.extract.compiled import compile_rules
 from tui_reader.extract.convert import BlockWalker, RawBlock, attach_attributions
 from tui_reader.extract.fallback import prose_chars, worth_the_full_path
+from tui_reader.extract.pageindex import index_page
 from tui_reader.extract.parse import decode, parse_fragment, parse_page
 from tui_reader.extract.repetition import SiteStats
 from tui_reader.extract.resolve import absolutize, base_url, finish_blocks
@@ -45,12 +46,34 @@ _CONTAINERS = (
 )
 
 
+_SHRUNK = ("style", "noscript", "svg", "template")
+
+
 def _shrink(root: Any) -> None:
-    """Drop what no stage reads (keeps JSON-LD for the metadata): less to copy and walk."""
-    etree.strip_elements(root, "style", "noscript", "svg", "template", with_tail=False)
-    for script in list(root.iter("script")):
-        if script.get("type") != "application/ld+json":
-            drop_element(script)
+    """Drop what no stage reads (keeps JSON-LD for the metadata): less to copy and walk.
+
+    One walk for both kinds: `style`, `noscript`, `svg` and `template` go with their tail text
+    kept as it is (as `etree.strip_elements(..., with_tail=False)` does), other scripts with
+    `drop_element`."""
+    for el in list(root.iter("script", *_SHRUNK)):
+        if el.tag != "script":
+            _strip_keeping_tail(el)
+        elif el.get("type") != "application/ld+json":
+            drop_element(el)
+
+
+def _strip_keeping_tail(el: Any) -> None:
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail = el.tail
+    if tail:
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(el)
 
 
 def _container(root: Any) -> Any:
@@ -265,7 +288,8 @@ def run(
     _shrink(root)
     pre = preclean(root, text, comp, removed, url=url)
     is_page = source == "page"
-    declared = metadata.declared_language(root) if is_page else ""
+    idx = index_page(root)
+    declared = metadata.declared_language(root, idx) if is_page else ""
     meta = _page_meta(root, url) if is_page else _Meta()
     raw = _page_blocks(root, url, trace) if is_page else []
     trace.how = _HOW_PAGE
@@ -276,12 +300,12 @@ def run(
     _mark_captions(raw, pre)
     if pre.sources:
         _protect_sources(raw, pre)
-    title = metadata.better_title(root, meta.title, meta.site_name) if is_page else meta.title
+    title = metadata.better_title(idx, meta.title, meta.site_name) if is_page else meta.title
     if title:
         _drop_headline(raw, title, removed)
     page_url = url or meta.canonical
     ctx = BlockContext(page_url, title, rules, comp, pre, site_stats, source)
-    base = base_url(root, url, meta.canonical)
+    base = base_url(idx.bases, url, meta.canonical)
     absolutize(raw, base)
     trace.blocks_before_rules = len(raw)
     kept = filter_blocks(raw, ctx, removed)
@@ -295,7 +319,7 @@ def run(
         url=page_url,
         title=title,
         author=meta.author,
-        published=metadata.published(root, meta.day) if is_page else None,
+        published=metadata.published(idx, meta.day) if is_page else None,
         site_name=meta.site_name,
         language=metadata.checked_language(declared or metadata.lang_code(language), body_text),
         blocks=blocks,

@@ -17,6 +17,7 @@ from lxml import etree
 from tui_reader.extract.clean import clean_line, fold
 from tui_reader.extract.compiled import Compiled
 from tui_reader.extract.convert import BlockWalker, RawBlock
+from tui_reader.extract.repairs import repair_boxes_and_quotes
 from tui_reader.extract.sites import host_of, site_key
 from tui_reader.models import Removal
 
@@ -37,11 +38,6 @@ _CAPTIONS = etree.XPath(
 )
 _CANONICAL_LINKS = etree.XPath(
     "/descendant::link[@rel='canonical'][@href] | /descendant::meta[@property='og:url']"
-)
-_QUOTE_FIGURES = etree.XPath("/descendant::figure[.//blockquote]")
-_QUOTE_CITES = etree.XPath(
-    "/descendant::blockquote/cite | /descendant::blockquote/footer"
-    " | /descendant::blockquote/p/cite[last()]"
 )
 
 
@@ -199,10 +195,7 @@ def preclean(
         dropped.add(el)
         if text:
             removed.append(Removal(f"selector:{sel}", text[:300]))
-    if "display" in html:
-        _break_inline_boxes(root, html)
-    if "blockquote" in html:
-        _repair_quotes(root)
+    repair_boxes_and_quotes(root, html)
     if "figcaption" in html or "wp-caption-text" in info.classes:
         _captions_to_paragraphs(root, info)
     return info
@@ -300,28 +293,6 @@ def _carries_chrome(el: Any, hinted: frozenset[str]) -> bool:
     return True
 
 
-_DASH_START = re.compile(r"^\s*[—–―~-]")
-
-
-def _repair_quotes(root: Any) -> None:
-    """Keep pull quotes (trafilatura drops <figure>) and their <cite>/<footer> attributions."""
-    for fig in _QUOTE_FIGURES(root):
-        fig.tag = "div"
-    for cite in _QUOTE_CITES(root):
-        text = _text_of(cite)
-        if not text:
-            continue
-        parent = cite.getparent()
-        # <p><cite>Name</cite></p> as the last paragraph of the quote, or a cite inside prose
-        if parent.tag == "p" and (clean_line(parent.text or "") or len(parent) > 1):
-            continue
-        cite.tag = "p"
-        if not _DASH_START.match(text):
-            cite.text = "— " + (cite.text or "").lstrip()
-        if parent.tag == "p":
-            parent.tag = "div"
-
-
 def _captions_to_paragraphs(root: Any, info: PreInfo) -> None:
     """Image captions become paragraphs (trafilatura drops figures) remembered as captions."""
     for cap in (_CAPTIONS if "wp-caption-text" in info.classes else _FIGCAPTIONS)(root):
@@ -354,56 +325,3 @@ def _captions_to_paragraphs(root: Any, info: PreInfo) -> None:
                 continue
             parent.replace(cap, para)
         info.captions.add(fold(text))
-
-
-# An inline element displayed as a block inside a paragraph is a box of its own: a style
-# attribute, or a class that a <style> of the page displays as a block.
-_BLOCK_DISPLAY = r"display\s*:\s*(?:block|flex|grid|table|list-item)"
-_BLOCK_STYLE = re.compile(_BLOCK_DISPLAY, re.I)
-_STYLE_SHEETS = re.compile(r"<style[^>]*>(.*?)</style>", re.I | re.S)
-_BLOCK_CLASS_RULE = re.compile(r"\.(-?[_A-Za-z][\w-]*)\s*\{[^}]*?" + _BLOCK_DISPLAY, re.I)
-_INLINE_IN_P = etree.XPath(
-    "/descendant::p//*[self::span or self::a or self::small or self::em or self::i or self::b"
-    " or self::strong or self::ins or self::mark or self::cite or self::label][@style or @class]"
-)
-
-
-def _block_classes(html: str, wanted: set[str]) -> frozenset[str]:
-    """Of the classes `wanted`, those the page's own style sheets display as blocks
-    (".box{display:block}")."""
-    if not any("." + c in html for c in wanted):
-        return frozenset()
-    found: set[str] = set()
-    for sheet in _STYLE_SHEETS.findall(html[:400_000]):
-        if "display" in sheet:
-            found.update(_BLOCK_CLASS_RULE.findall(sheet))
-    return frozenset(found & wanted)
-
-
-def _break_inline_boxes(root: Any, html: str) -> None:
-    """Line breaks around inline elements displayed as blocks inside a paragraph, so that the
-    block rules judge such a box as a line of its own (`runs`).  The style sheets are read only
-    when such an element has a class (most pages have none)."""
-    candidates = _INLINE_IN_P(root)
-    if not candidates:
-        return
-    styled = [bool((st := el.get("style")) and _BLOCK_STYLE.search(st)) for el in candidates]
-    wanted = {
-        c
-        for el, block in zip(candidates, styled, strict=True)
-        if not block
-        for c in (el.get("class") or "").split()
-    }
-    classes = _block_classes(html, wanted) if wanted else frozenset()
-    boxes = [
-        el
-        for el, block in zip(candidates, styled, strict=True)
-        if block or not classes.isdisjoint((el.get("class") or "").split())
-    ]
-    for el in boxes:
-        if el.getparent() is None:
-            continue
-        el.addprevious(el.makeelement("br", {}))
-        after = el.makeelement("br", {})
-        after.tail, el.tail = el.tail, None
-        el.addnext(after)

@@ -5,18 +5,15 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from lxml import etree
-
 from tui_reader.extract.clean import clean_href, clean_line, strip_controls
 from tui_reader.extract.convert import RawBlock
 from tui_reader.models import Block, Link, LinkRef
 
-_BASES = etree.XPath("/descendant::base[@href]")
 
-
-def base_url(root: Any, url: str, canonical: str) -> str:
+def base_url(bases: list[Any], url: str, canonical: str) -> str:
+    """`bases`: the page's `<base href>` elements (`pageindex`)."""
     base = url or canonical
-    for el in _BASES(root)[:1]:
+    for el in bases[:1]:
         href = (el.get("href") or "").strip()
         if href:
             base = urljoin(base, href) if base else href

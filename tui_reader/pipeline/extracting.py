@@ -1,7 +1,7 @@
 """Extraction in a run: each article extracted once, in the pool, and counted in its site's stats.
 
-Feed content is extracted a whole feed at a time (one pool job); a story claims its pending
-extraction. The first articles of a new site are extracted again once the run knows the site
+A feed item's content is not converted here but kept pending (`tui_reader.pending`): its plain
+text, made in this process, a whole feed at a time; a story claims its item's. The first articles of a new site are extracted again once the run knows the site
 (`relearn`). Extraction slots bound what waits in this process when fetching outruns the pool.
 """
 
@@ -17,12 +17,12 @@ from tui_reader.config import Config, FeedConfig
 from tui_reader.feeds.links import site_of
 from tui_reader.feeds.parse import ParsedItem
 from tui_reader.models import Article
+from tui_reader.pending import pending_article
 from tui_reader.pipeline.items import _Story
 from tui_reader.pipeline.pool import (
     ExtractSource,
     Pool,
     _extract_job,
-    _extract_many_job,
     _Extraction,
     stored_stats,
 )
@@ -31,12 +31,11 @@ from tui_reader.sanitize import error_line
 
 LOG = logging.getLogger("tui_reader.pipeline")
 
-# A feed's items whose content is extracted in one job: (id, URL, item, its result).
-_Batch = list[tuple[str, str, ParsedItem, "asyncio.Future[Article | None]"]]
-
 
 @dataclass
 class Extractor:
+    """The run's extractions by (entry id, source), shared by every feed that carries a story."""
+
     config: Config
     store: RunStore
     pool: Pool
@@ -44,9 +43,8 @@ class Extractor:
     # Extraction by final entry id and source, so two redirect chains to one article extract
     # it once (and a failed page can still fall back to the feed's content).
     extractions: dict[tuple[str, str], asyncio.Future[Article | None]] = field(default_factory=dict)
-    # Extractions started for a whole feed at once, not yet claimed by their item's story.
+    # Articles made for a whole feed at once, not yet claimed by their item's story.
     unclaimed: set[tuple[str, str]] = field(default_factory=set)
-    batches: set[asyncio.Task[None]] = field(default_factory=set)
     stats: dict[str, Any] = field(default_factory=dict)
     dirty_stats: set[str] = field(default_factory=set)
     # Backpressure. A page takes a slot before it is fetched and gives it back once extracted,
@@ -79,7 +77,11 @@ class Extractor:
         feed: FeedConfig,
         language: str = "",
     ) -> tuple[Article | None, bool]:
-        """Extract once per run per entry; returns the article and whether this call made it."""
+        """Extract once per run per entry; returns the article and whether this call made it.
+
+        A feed item's content is kept for conversion when first opened (`pending`): here only
+        its plain text, at once, in this process.
+        """
         pending = self.extractions.get((eid, source))
         if pending is not None:
             made = (eid, source) in self.unclaimed
@@ -90,12 +92,15 @@ class Extractor:
         self.extractions[eid, source] = future
         article: Article | None = None
         try:
-            site = site_of(url)
-            rules = self.extraction.rules(feed)
-            article = await self.pool.run(
-                _extract_job, html, url, rules, self.site_stats(site), source, language
-            )
-            article = self.learn(site, article, rules)
+            if source == "feed":
+                article = self.pending_article(feed, html, url, language)
+            else:
+                site = site_of(url)
+                rules = self.extraction.rules(feed)
+                extracted = await self.pool.run(
+                    _extract_job, html, url, rules, self.site_stats(site), source, language
+                )
+                article = self.learn(site, extracted, rules)
         except Exception as exc:  # a broken worker must not take the feed down with it
             LOG.warning("extraction of %s failed: %s", url, error_line(exc))
             article = None
@@ -103,16 +108,32 @@ class Extractor:
             future.set_result(article)
         return article, article is not None
 
+    def pending_article(
+        self, feed: FeedConfig, html: str, url: str, language: str
+    ) -> Article | None:
+        """A feed item's article left pending, counted in its site's stats by its plain text."""
+        article = pending_article(html, url, language)
+        if article is None:
+            return None
+        return self.learn(site_of(url), article, self.extraction.rules(feed))
+
     async def relearn(self, feed: FeedConfig, stories: list[_Story]) -> None:
         """Extract again the articles of this run that the site's stats, now counting the run's
         other articles, would clean further (a box label or footer the site repeats): the
-        first articles of a new site were extracted before anything about it was known."""
+        first articles of a new site were extracted before anything about it was known.
+
+        A pending article needs none: it is converted with the stats of its opening. The
+        re-extractions run at once, not one after another.
+        """
         from tui_reader.extract import learnt_since
 
         rules = self.extraction.rules(feed)
+        again: list[tuple[_Story, asyncio.Future[Article]]] = []
         for story in stories:
             article = story.article
             if article is None or not story.extracted or article.source == "summary":
+                continue
+            if article.pending:
                 continue
             site = site_of(story.entry.url)
             stats = self.stats.get(site)
@@ -122,7 +143,7 @@ class Extractor:
             if raw is None:
                 continue
             source: ExtractSource = "feed" if raw[0] == "feed" else "page"
-            again = await self.pool.run(
+            coro = self.pool.run(
                 _extract_job,
                 raw[1],
                 article.url or story.entry.url,
@@ -131,8 +152,15 @@ class Extractor:
                 source,
                 article.language,
             )
-            if again.blocks:
-                story.article = again
+            again.append((story, asyncio.ensure_future(coro)))
+        for story, job in again:
+            try:
+                made = await job
+            except Exception as exc:  # the first extraction stands
+                LOG.warning("re-extraction of %s failed: %s", story.entry.url, error_line(exc))
+                continue
+            if made.blocks:
+                story.article = made
 
     def learn(self, site: str, article: Article, rules: Any) -> Article | None:
         """Count an extracted article in its site's stats; None if nothing was extracted."""
@@ -145,53 +173,25 @@ class Extractor:
     def extract_feed_content(
         self, feed: FeedConfig, work: list[tuple[str, str, ParsedItem]]
     ) -> None:
-        """Start extracting the content of a feed's items (id, URL, item) in one pool job.
+        """The articles of a feed's items (id, URL, item) made from their content, pending.
 
-        Their stories find the extractions pending (`extract` claims them); the raw content is
-        kept for re-extraction in one write.
+        Their stories find them made (`extract` claims them). The content is kept in the
+        pending article itself, so nothing else is written for it.
         """
         loop = asyncio.get_running_loop()
-        batch: _Batch = []
         for eid, url, item in work:
             if (eid, "feed") in self.extractions:
-                continue  # one story, two items: the first one's extraction serves both
+                continue  # one story, two items: the first one's article serves both
             future: asyncio.Future[Article | None] = loop.create_future()
             self.extractions[eid, "feed"] = future
             self.unclaimed.add((eid, "feed"))
-            batch.append((eid, url, item, future))
-        if not batch:
-            return
-        self.store.put_raws([(eid, item.content_html, "feed") for eid, _, item, _ in batch])
-        task = loop.create_task(self._extract_batch(feed, batch))
-        self.batches.add(task)
-        task.add_done_callback(self.batches.discard)
-
-    async def _extract_batch(self, feed: FeedConfig, batch: _Batch) -> None:
-        articles: list[Article] = []
-        rules: Any = None
-        try:  # every future gets its result, whatever fails: a story waits on each
-            rules = self.extraction.rules(feed)
-            jobs = [
-                (item.content_html, url, feed.language or item.language)
-                for _, url, item, _ in batch
-            ]
-            stats = {
-                site: self.site_stats(site) for site in {site_of(url) for _, url, _, _ in batch}
-            }
-            async with self.slots:
-                articles = await self.pool.run(_extract_many_job, jobs, rules, stats)
-        except Exception as exc:  # a broken worker must not take the feed down with it
-            LOG.warning("extraction of %s's content failed: %s", feed.url, error_line(exc))
-        finally:
-            for index, (_, url, _, future) in enumerate(batch):
-                article: Article | None = articles[index] if index < len(articles) else None
-                try:
-                    article = None if article is None else self.learn(site_of(url), article, rules)
-                except Exception as exc:
-                    LOG.warning("extraction of %s failed: %s", url, error_line(exc))
-                    article = None
-                if not future.done():
-                    future.set_result(article)
+            article: Article | None = None
+            try:
+                declared = feed.language or item.language
+                article = self.pending_article(feed, item.content_html, url, declared)
+            except Exception as exc:  # one item's content never takes the feed down
+                LOG.warning("content of %s not kept: %s", url, error_line(exc))
+            future.set_result(article)
 
     def forget(self, eid: str) -> None:
         """Drop this run's extraction results of an entry now stored whole."""

@@ -17,6 +17,8 @@ LOG = logging.getLogger("tui_reader.pipeline")
 
 @dataclass
 class RunIndex:
+    """What the run indexed, so an entry met again in another feed is not read again."""
+
     store: RunStore
     # Entries indexed in this run (an entry met again has its text in the index already).
     indexed: set[str] = field(default_factory=set)

@@ -26,6 +26,9 @@ LOG = logging.getLogger("tui_reader.pipeline")
 
 @dataclass
 class Pages:
+    """The run's page work by pre-fetch entry id; the host's admission is the fetcher's
+    `politeness`, so the run and the fetcher keep one set of per-host limits."""
+
     store: RunStore
     fetcher: Retriever
     identities: Identities

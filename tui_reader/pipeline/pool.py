@@ -17,7 +17,6 @@ from typing import Any, Literal, TypeVar
 
 from tui_reader import lifeline
 from tui_reader.config import Config, FeedConfig, merge_tables
-from tui_reader.feeds.links import site_of
 from tui_reader.models import Article
 from tui_reader.ports import RunStore
 
@@ -38,30 +37,6 @@ def _extract_job(
     return extract_article(
         html, url, rules=rules, site_stats=stats, source=source, language=language
     )
-
-
-def _extract_many_job(
-    jobs: list[tuple[str, str, str]], rules: Any, stats_by_site: dict[str, Any]
-) -> list[Article]:
-    """Extraction of many feed items' content in one worker call (html, url, language each).
-
-    One call per feed, not per item: a round trip through the pool (the rules pickled with it)
-    cost about as much as converting the content itself. Each item is extracted with its site's
-    stats counting the items before it, as the run's own stats will count them.
-    """
-    from tui_reader.extract import extract_article, update_site_stats
-
-    stats = dict(stats_by_site)
-    articles = []
-    for html, url, language in jobs:
-        site = site_of(url)
-        article = extract_article(
-            html, url, rules=rules, site_stats=stats.get(site), source="feed", language=language
-        )
-        if article.blocks:
-            stats[site] = update_site_stats(stats.get(site), article, rules.repetition)
-        articles.append(article)
-    return articles
 
 
 def _start_resource_tracker() -> None:

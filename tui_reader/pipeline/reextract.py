@@ -79,6 +79,11 @@ def _reextract(
     for eid in ids:
         raw = store.raw(eid)
         entry = store.entry(eid)
+        if raw is None and entry is not None and entry.has_article:
+            kept = store.article(eid)  # a feed item's content still pending: converted now
+            raw = ("feed", kept.pending) if kept is not None and kept.pending else None
+            if raw is not None:
+                store.put_raw(eid, raw[1], "feed")  # kept for the next reextract, as fetched
         if raw is None or entry is None:
             continue
         source: ExtractSource = "feed" if raw[0] == "feed" else "page"

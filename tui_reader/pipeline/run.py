@@ -52,6 +52,8 @@ P = ParamSpec("P")
 
 @dataclass
 class _Run:
+    """One call of `update`: its feeds, and the rooms (built here) that their items share."""
+
     config: Config
     store: RunStore
     fetcher: Retriever
@@ -65,6 +67,8 @@ class _Run:
     stored: list[Entry] | None = None
     # Feeds whose items came from elsewhere (a sync server), by URL: stored as if fetched.
     supplied: Mapping[str, ParsedFeed] = field(default_factory=dict)
+    # States of the feeds that answered 304, written at the end in one transaction.
+    unchanged: list[FeedState] = field(default_factory=list)
     # Feeds are worked on a bounded number at a time, so parsed feeds and finished articles
     # waiting for their feed's last page do not pile up.
     feed_slots: asyncio.Semaphore = field(init=False)
@@ -127,6 +131,9 @@ class _Run:
             self.store.put_feed_state(replace(state, status="error", error=error_line(exc)))
             return FeedResult(feed.url, "failed", error=error_line(exc))
         state, result = answered(feed, state, url, res, now)
+        if result is not None and result.outcome == "not_modified":
+            self.unchanged.append(state)  # nothing else to write: one commit for all of them
+            return result
         if result is not None:
             self.store.put_feed_state(state)
             return result
@@ -302,6 +309,7 @@ async def update(
                 supplied=supplied or {},
             )
             results = await asyncio.gather(*(run.update_feed(feed) for feed in feeds))
+            store.put_feed_states(run.unchanged)
     finally:
         pool.close()
     removed = store.prune(

@@ -25,6 +25,8 @@ from tui_reader.sanitize import clean_line
 
 @dataclass
 class Stories:
+    """An item's story, from the run's identities, ledger, pages and extractions."""
+
     store: RunStore
     ledger: Ledger
     identities: Identities
@@ -106,10 +108,6 @@ class Stories:
     async def _from_feed(
         self, eid: str, url: str, item: ParsedItem, feed: FeedConfig, declared: str
     ) -> tuple[Article | None, bool]:
-        """The article made of the item's content in the feed (and whether this call made it)."""
-        extractor = self.extractor
-        if extractor.pending(eid, "feed"):  # started with its feed's other items
-            return await extractor.extract(eid, item.content_html, url, "feed", feed, declared)
-        self.store.put_raw(eid, item.content_html, "feed")
-        async with extractor.slots:
-            return await extractor.extract(eid, item.content_html, url, "feed", feed, declared)
+        """The article made of the item's content in the feed (and whether this call made it),
+        pending its conversion (`extracting`): no pool, so no extraction slot."""
+        return await self.extractor.extract(eid, item.content_html, url, "feed", feed, declared)

@@ -31,7 +31,7 @@ from tui_reader.store.lock import fetch_lock
 from tui_reader.store.merge import Merged, merged_entry, replaces_unseen
 from tui_reader.store.pages import RawPages
 from tui_reader.store.readonly import Places
-from tui_reader.store.upkeep import cache_problems, index_problems, rows_by_feed
+from tui_reader.store.upkeep import cache_problems, expired, index_problems, rows_by_feed
 from tui_reader.store.user import UserState
 
 if TYPE_CHECKING:
@@ -336,13 +336,12 @@ class Store(UserState, RawPages):
         removed: list[str] = []
         for feed, days in feed_keep_days.items():
             cutoff = (now - timedelta(days=days)).timestamp()
+            rows = self._main.get(_rows_key(feed), [])
+            if not expired(rows, keep_entries, cutoff, read, starred):
+                continue  # read first: a run with nothing to drop takes no write lock
             with _storage_errors(self.root), self._main.transact():
                 rows = self._main.get(_rows_key(feed), [])
-                drop = {
-                    r[0]
-                    for r in rows[keep_entries:]
-                    if r[1] < cutoff and r[0] in read and r[0] not in starred
-                }
+                drop = expired(rows, keep_entries, cutoff, read, starred)
                 if not drop:
                     continue
                 self._main.set(_rows_key(feed), [r for r in rows if r[0] not in drop])

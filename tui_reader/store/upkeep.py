@@ -1,9 +1,10 @@
-"""`doctor`'s checks and rebuilds of the store, as functions of what they read."""
+"""`doctor`'s checks and rebuilds of the store, and what retention drops, as functions of what
+they read."""
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Set
 from typing import Any
 
 from tui_reader.models import Entry, EntryRow
@@ -46,3 +47,13 @@ def rows_by_feed(entries: Iterable[Entry]) -> dict[str, list[Row]]:
         for feed in entry.feeds:
             rows.setdefault(feed, []).append(EntryRow.of(entry, feed).as_tuple())
     return {feed: sorted(r, key=lambda row: row[1], reverse=True) for feed, r in rows.items()}
+
+
+def expired(
+    rows: list[Any], keep_entries: int, cutoff: float, read: Set[str], starred: Set[str]
+) -> set[str]:
+    """The ids retention drops from a feed's rows (newest first): read, unstarred, older than
+    `cutoff`, past the newest `keep_entries`."""
+    return {
+        r[0] for r in rows[keep_entries:] if r[1] < cutoff and r[0] in read and r[0] not in starred
+    }
