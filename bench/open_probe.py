@@ -52,9 +52,9 @@ async def probe(config_path: Path, opens: int, size: tuple[int, int]) -> dict[st
         article = store.article(entry_id)
         if article is None:
             continue
-        bucket = pending if article.pending else whole
-        if len(bucket) < opens:
-            bucket.append(entry_id)
+        kind = pending if article.pending else whole
+        if len(kind) < opens:
+            kind.append(entry_id)
         if len(pending) >= opens and len(whole) >= opens:
             break
     app = make_app(config, store)
@@ -71,8 +71,7 @@ async def probe(config_path: Path, opens: int, size: tuple[int, int]) -> dict[st
             frame = asyncio.Event()
             wanted = {"id": ""}
             original = app._display
-            screen: Any = app.screen  # the reader's panes: `open_entry`, `article_view`
-            view = screen.article_view
+            view = app.reader.article_view
 
             def display(screen: Any, renderable: Any) -> None:
                 original(screen, renderable)
@@ -84,12 +83,12 @@ async def probe(config_path: Path, opens: int, size: tuple[int, int]) -> dict[st
                     frame.set()
 
             app._display = display  # type: ignore[method-assign]
-            for kind, ids in (("pending", pending), ("whole", whole)):
+            for label, ids in (("pending", pending), ("whole", whole)):
                 for entry_id in ids:
                     frame.clear()
                     wanted["id"] = entry_id
                     t0 = time.perf_counter()
-                    screen.open_entry(entry_id, focus=False)
+                    app.reader.open_entry(entry_id, focus=False)
                     try:
                         await asyncio.wait_for(frame.wait(), 10.0)
                     except TimeoutError:
@@ -99,7 +98,7 @@ async def probe(config_path: Path, opens: int, size: tuple[int, int]) -> dict[st
                     if first is None:
                         first = elapsed
                     else:
-                        times[kind].append(elapsed)
+                        times[label].append(elapsed)
                     await asyncio.sleep(0.05)
             app._display = original  # type: ignore[method-assign]
             await pilot.press("q")
