@@ -71,7 +71,7 @@ async def probe(config_path: Path, opens: int, size: tuple[int, int]) -> dict[st
             frame = asyncio.Event()
             wanted = {"id": ""}
             original = app._display
-            view = app.article_view  # type: ignore[attr-defined]
+            view = app.reader.article_view
 
             def display(screen: Any, renderable: Any) -> None:
                 original(screen, renderable)
@@ -83,12 +83,12 @@ async def probe(config_path: Path, opens: int, size: tuple[int, int]) -> dict[st
                     frame.set()
 
             app._display = display  # type: ignore[method-assign]
-            for kind, ids in (("pending", pending), ("whole", whole)):
+            for label, ids in (("pending", pending), ("whole", whole)):
                 for entry_id in ids:
                     frame.clear()
                     wanted["id"] = entry_id
                     t0 = time.perf_counter()
-                    app.open_entry(entry_id, focus=False)  # type: ignore[attr-defined]
+                    app.reader.open_entry(entry_id, focus=False)
                     try:
                         await asyncio.wait_for(frame.wait(), 10.0)
                     except TimeoutError:
@@ -98,7 +98,7 @@ async def probe(config_path: Path, opens: int, size: tuple[int, int]) -> dict[st
                     if first is None:
                         first = elapsed
                     else:
-                        times[kind].append(elapsed)
+                        times[label].append(elapsed)
                     await asyncio.sleep(0.05)
             app._display = original  # type: ignore[method-assign]
             await pilot.press("q")

@@ -9,8 +9,6 @@ import unicodedata
 from functools import lru_cache
 from urllib.parse import parse_qsl, urljoin, urlsplit, urlunsplit
 
-from courlan import normalize_url
-
 from tui_reader.sanitize import is_safe_url
 
 # Query parameters in which aggregators and link shorteners carry the real target.
@@ -57,7 +55,13 @@ def unwrap_url(url: str) -> str:
 
 
 def canonical_url(url: str) -> str:
-    """One spelling per article: unwrapped, lowercase host, no tracking parameters, no fragment."""
+    """One spelling per article: unwrapped, lowercase host, no tracking parameters, no fragment.
+
+    courlan is imported here, not with the module: a run where every feed answers 304 (and the
+    reader, at start-up) never needs it, and it cost 45 ms to import.
+    """
+    from courlan import normalize_url
+
     url = unwrap_url(url.strip())
     try:
         normal = normalize_url(url)

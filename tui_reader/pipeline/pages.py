@@ -90,7 +90,7 @@ class Pages:
             if isinstance(fetched, _Page):
                 return fetched
             final_id, url, html = fetched
-            self.store.put_raw(final_id, html, "page")
+            self.store.put_raw_later(final_id, html, "page")  # written a batch at a time
             article, made = await self.extractor.extract(
                 final_id, html, url, "page", feed, language
             )

@@ -312,6 +312,7 @@ async def update(
             store.put_feed_states(run.unchanged)
     finally:
         pool.close()
+        store.flush_raws()
     removed = store.prune(
         keep_days_by_feed(config, feeds), keep_entries=config.storage.keep_entries
     )

@@ -71,8 +71,10 @@ class Store(UserState, RawPages):
             # fetch 1.2 s of system time in its busiest process. Bigger values still get files.
             disk_min_file_size=PAGE_IN_DB_BYTES,
         )
+        self._later = {}  # pages waiting to be written (`put_raw_later`)
 
     def close(self) -> None:
+        self.flush_raws()
         self.close_search_index()
         for cache in self._caches().values():
             cache.close()

@@ -50,6 +50,8 @@ class ReaderPanes(Screen[None]):
     """The reader's state and panes, and the flows that fill them (every store call runs in a
     worker thread)."""
 
+    AUTO_FOCUS = "#entries"  # where set_pane puts it: one focus change at start-up, not two
+
     def __init__(self, config: Config, store: Store, updater: Updater, browser: Browser) -> None:
         super().__init__()
         writer = StoreWriter(self._write_failed)
@@ -125,9 +127,11 @@ class ReaderPanes(Screen[None]):
         for name in PANES:
             panes.set_class(name == pane, f"-pane-{name}")
         self.apply_layout()
-        if not self.state.prompt_mode:
-            self.pane_widget(pane).focus()
-        self.refresh_bindings()
+        widget = self.pane_widget(pane)
+        if not self.state.prompt_mode and self.focused is not widget:
+            widget.focus()  # the focus change refreshes the footer's keys (once, not twice)
+        else:
+            self.refresh_bindings()  # the pane decides which keys mean something
 
     def pane_widget(self, pane: Pane) -> Widget:
         panes: dict[Pane, Widget] = {
