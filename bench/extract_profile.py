@@ -39,6 +39,16 @@ _STAGES = {
         "filter_blocks",
         "absolutize",
         "finish_blocks",
+        "index_page",
+    ],
+    "tui_reader.extract.preclean": [
+        "_present_tokens",
+        "_carriers",
+        "_site_chrome",
+        "_find_sources",
+        "_selector_hits",
+        "repair_boxes_and_quotes",
+        "_captions_to_paragraphs",
     ],
     "tui_reader.extract.convert": [],
     "tui_reader.extract.metadata": [
@@ -83,7 +93,8 @@ def _instrument(clock: _Clock) -> None:
         mod = importlib.import_module(modname)
         for name in names:
             target = pipeline if hasattr(pipeline, name) else mod
-            setattr(target, name, clock.wrap(name, getattr(target, name)))
+            if hasattr(target, name):  # older or newer code may not have every stage
+                setattr(target, name, clock.wrap(name, getattr(target, name)))
     walker = convert.BlockWalker
     walker.walk = clock.wrap("BlockWalker.walk", walker.walk)  # type: ignore[method-assign]
 
