@@ -13,7 +13,6 @@ import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from feedserver import Route
@@ -248,11 +247,9 @@ def test_doctor_repairs_a_store_with_damaged_middle_pages(
     _damage_middle_pages(db)
     listing = cli(config, "list")
     err = listing.stderr.decode()
-    problem: Any = None
     if listing.returncode != 0:
         assert str(db) in err and "tui-reader doctor" in err and "Traceback" not in err, err
         assert len(err.splitlines()) == 1, err
-        problem = err.splitlines()[0]
     show = cli(config, "status")
     assert "Traceback" not in show.stderr.decode(), show.stderr
     doctor = cli(config, "doctor")
@@ -273,7 +270,10 @@ def test_doctor_repairs_a_store_with_damaged_middle_pages(
     record(
         "faults",
         "3 damaged pages in the middle of store/main/cache.db",
-        normalise(problem or "(reads that miss the pages still work)", {str(tmp_path): "DIR"})
-        + "; `tui-reader doctor` sets the file aside and salvages the readable rows",
+        # Which rows the damaged pages hold varies from run to run (timestamps, page splits), so
+        # `list` may work or fail; either way the test above held it to its contract. The table
+        # states that contract, not whichever of the two this run met.
+        "a `list` works or says in one line that DIR/data/store/main/cache.db is damaged and to run "
+        "`tui-reader doctor`; `doctor` sets the file aside and salvages the readable rows",
         "read and starred flags intact; `doctor` check clean; the next fetch refills entries",
     )
