@@ -42,7 +42,7 @@ _STAGES = {
         "index_page",
     ],
     "tui_reader.extract.preclean": [
-        "_present_tokens",
+        "_class_and_id",
         "_carriers",
         "_site_chrome",
         "_find_sources",

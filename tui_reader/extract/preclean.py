@@ -85,16 +85,6 @@ class PreInfo:
     figure_images: dict[Any, list[Any]] = field(default_factory=dict)
 
 
-# A literal prefix keeps these regexes fast; one pass each for both quote styles.
-_CLASS_ATTR = re.compile(r"""class\s*=\s*(?:"([^"]*)"|'([^']*)')""")
-_ID_ATTR = re.compile(r""" id\s*=\s*(?:"([^"]*)"|'([^']*)')""")
-
-
-def _present_tokens(html: str, attr: re.Pattern[str]) -> set[str]:
-    """Every class (or id) token that occurs in the page source: a cheap prefilter."""
-    return set(" ".join(a or b for a, b in attr.findall(html)).split())
-
-
 # The class and id attributes of the page, in document order, as strings that know their
 # element: one pass in libxml2, and an element proxy is made only for the few that carry a token
 # of interest (a proxy per element with a class, as `//*[@class or @id]` gives, costs more than
@@ -102,13 +92,35 @@ def _present_tokens(html: str, attr: re.Pattern[str]) -> set[str]:
 _CLASS_AND_ID = etree.XPath("/descendant::*/@class | /descendant::*/@id")
 
 
-def _carriers(root: Any, classes: frozenset[str], ids: frozenset[str]) -> list[Any]:
+@dataclass(slots=True)
+class _Tokens:
+    """The class and id tokens of the page's elements, from one XPath over their attributes
+    (the values also give the elements: no second pass, no scan of the page source)."""
+
+    values: list[Any]  # the attribute values, in document order, each knowing its element
+    classes: set[str]
+    ids: set[str]
+
+
+def _class_and_id(root: Any) -> _Tokens:
+    values = _CLASS_AND_ID(root)
+    class_values = [v for v in values if v.attrname == "class"]
+    classes = set(" ".join(class_values).split())
+    ids = (
+        set(" ".join(v for v in values if v.attrname != "class").split())
+        if len(class_values) < len(values)
+        else set()
+    )
+    return _Tokens(values, classes, ids)
+
+
+def _carriers(values: list[Any], classes: frozenset[str], ids: frozenset[str]) -> list[Any]:
     """Elements, in document order, with a class token in `classes` or an id in `ids`."""
     if not classes and not ids:
         return []
     found: list[Any] = []
     last = None
-    for value in _CLASS_AND_ID(root):
+    for value in values:
         if value.attrname == "class":
             if classes.isdisjoint(value.split()):
                 continue
@@ -170,15 +182,13 @@ def preclean(
     url: str = "",
 ) -> PreInfo:
     """Apply selector rules and repairs to the page tree, in place."""
-    info = PreInfo(
-        classes=_present_tokens(html, _CLASS_ATTR),
-        ids=_present_tokens(html, _ID_ATTR),
-    )
-    classes = frozenset(t for t in info.classes if t in comp.class_selectors)
-    ids = frozenset(t for t in info.ids if t in comp.id_selectors)
-    hinted = frozenset(t for t in info.classes | info.ids if _CHROME_HINT.search(t))
+    tokens = _class_and_id(root)
+    info = PreInfo(classes=tokens.classes, ids=tokens.ids)
+    classes = frozenset(comp.class_selectors.keys() & info.classes)
+    ids = frozenset(comp.id_selectors.keys() & info.ids)
+    hinted = frozenset(_hinted(info.classes | info.ids))
     # one pass over the tree for both: neither the chrome nor the sources change it
-    tagged = _carriers(root, classes | hinted, ids | hinted)
+    tagged = _carriers(tokens.values, classes | hinted, ids | hinted)
     _site_chrome(root, info, hinted, tagged)
     if comp.sources.pattern is not None:
         _find_sources(root, comp, info, url)
@@ -256,6 +266,13 @@ def _find_sources(root: Any, comp: Compiled, info: PreInfo, url: str) -> None:
 
 
 _CHROME_HINT = re.compile("tagline|site-description|slogan|site-title|site-branding")
+
+
+def _hinted(tokens: set[str]) -> set[str]:
+    """The tokens that look like site chrome (one regex over all of them first: mostly none)."""
+    if not _CHROME_HINT.search(" ".join(tokens)):
+        return set()
+    return {t for t in tokens if _CHROME_HINT.search(t)}
 
 
 def _site_chrome(root: Any, info: PreInfo, hinted: frozenset[str], tagged: list[Any]) -> None:
