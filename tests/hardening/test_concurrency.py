@@ -87,6 +87,17 @@ json.dump(
 """
 
 
+def _wait_until_it_holds_the_lock(fetch: subprocess.Popen[bytes], lock: Path) -> None:
+    """Until the fetch has written its pid into the lock it took: under load, starting Python
+    can take longer than any fixed pause, and a second fetch started before the first took the
+    lock would rightly fetch instead of exiting 75."""
+    deadline = time.monotonic() + 300
+    while lock.read_text(encoding="utf-8").strip() != str(fetch.pid):
+        assert fetch.poll() is None, "the fetch ended before it held the lock"
+        assert time.monotonic() < deadline, "the fetch never took the lock"
+        time.sleep(0.05)
+
+
 def test_second_fetch_exits_75_and_readers_never_see_locks_or_half_articles(
     hostile_server: HostileServer, tmp_path: Path
 ) -> None:
@@ -129,8 +140,7 @@ def test_second_fetch_exits_75_and_readers_never_see_locks_or_half_articles(
     reports = []
     fetch = cli_popen(config, "fetch")
     try:
-        time.sleep(1.0)
-        assert fetch.poll() is None, "the fetch should still be running"
+        _wait_until_it_holds_the_lock(fetch, tmp_path / "data" / "fetch.lock")
         second = cli(config, "fetch", timeout=600)
         # 75 and not 0: had it waited for the lock, it would have taken it and fetched.
         assert second.returncode == 75, second.stderr
