@@ -218,6 +218,25 @@ def test_a_box_marked_up_as_a_quote_or_with_the_label_after_the_link_goes() -> N
         assert "Queremos que cualquiera pueda repararlo en casa" in _texts(art)
 
 
+def test_a_quote_that_is_only_a_box_label_goes_and_a_quote_that_starts_with_one_stays() -> None:
+    """trafilatura drops the link of a quote-box and leaves its label as the quote: a quote
+    whose only text is a lexicon label is chrome; a quote with words of its own is not."""
+    link = "<p><a href='/2026/otra/'>Cómo elegir un portátil para estudiar</a></p>"
+    for box in (
+        f"<blockquote><p><strong>Te puede interesar</strong></p>{link}</blockquote>",
+        "<blockquote><p>Te puede interesar:</p></blockquote>",
+    ):
+        art = extract_article(_page(f"<p>{PROSE}</p>{box}<p>{PROSE2}</p>"), URL)
+        assert "interesar" not in _texts(art)
+        assert "marker:es:Te puede interesar" in _rules_of(art)
+        assert PROSE in _texts(art) and PROSE2 in _texts(art)
+    words = "Te puede interesar saber que el equipo repara los portátiles en casa."
+    art = extract_article(
+        _page(f"<p>{PROSE}</p><blockquote><p>{words}</p></blockquote><p>{PROSE2}</p>"), URL
+    )
+    assert words in _texts(art)
+
+
 def test_a_box_title_on_its_own_line_may_be_longer_than_an_inline_label() -> None:
     """Above the line that is the link, the line break is the separator: a title of up to
     8 words (machine translation lengthens them), as a paragraph of its own or after the text

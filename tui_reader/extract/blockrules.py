@@ -65,9 +65,11 @@ _LEADING_SYMBOLS = re.compile(r"^[\W_]+")
 
 def marker_rule(block: RawBlock, ctx: BlockContext) -> tuple[str, bool] | None:
     """(rule id, label only) when the block starts with a marker phrase and looks like a box."""
-    if block.kind not in ("paragraph", "heading", "list", "caption"):
+    if block.kind not in ("paragraph", "heading", "list", "caption", "quote"):
         return None
     text = block.text
+    if block.kind == "quote" and (block.links or "\n" in text.strip()):
+        return None  # a quote is judged here only as a label standing alone
     if len(text) > 400 and block.kind != "list":
         return None
     first_line = text.split("\n", 1)[0]
@@ -82,9 +84,14 @@ def marker_rule(block: RawBlock, ctx: BlockContext) -> tuple[str, bool] | None:
     rest = folded[end:]
     if not rest.strip(" :：.|>-–—•·…!?" + _ARROWS):
         # the phrase alone: a box title ("Artículos relacionados"), or a bare label line
+        if block.kind == "quote":
+            # a quote-box whose link trafilatura dropped: a quote of a label says nothing
+            return rule, False
         if block.kind == "list" and "\n" in text:
             return (rule, False) if mostly_links(block) else None
         return rule, True
+    if block.kind == "quote":
+        return None  # more than the label: the quote's own words
     if block.kind == "list":
         return (rule, False) if mostly_links(block) else None
     after_sep = _SEPARATOR.match(rest)

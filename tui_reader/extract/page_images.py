@@ -201,23 +201,45 @@ def _inside_region(region: Any) -> Callable[[Any], bool]:
     return inside
 
 
-def _events(root: Any, keys: dict[str, int], moved: dict[Any, list[Any]]) -> list[Event]:
-    """In page order: the first element matching each block, and the images around them."""
-    events: list[Event] = []
+def _matches(root: Any, keys: dict[str, int]) -> tuple[dict[Any, int], Any]:
+    """In page order: the first element matching each block (by block index), and the element
+    where every block was found (None when some never were): what follows it is no image of the
+    article."""
+    found: dict[Any, int] = {}
     seen: set[int] = set()
+    for el in root.iter(*_TEXT_TAGS):
+        i = keys.get(_key(_head(el)), -1)
+        if i >= 0 and i not in seen:
+            seen.add(i)
+            found[el] = i
+            if len(seen) == len(keys):
+                return found, el
+    return found, None
+
+
+def _events(
+    root: Any, found: dict[Any, int], last: Any, moved: dict[Any, list[Any]]
+) -> list[Event]:
+    """In page order: the matched elements and the images around them, up to `last`."""
+    events: list[Event] = []
     for el in root.iter(*_TEXT_TAGS, "img"):
         if el.tag == "img":
             events.append((el, el, -1))
             continue
         if moved:
             events.extend((img, el, -1) for img in moved.get(el, ()))
-        i = keys.get(_key(_head(el)), -1)
-        if i >= 0 and i not in seen:
-            seen.add(i)
+        i = found.get(el, -1)
+        if i >= 0:
             events.append((el, el, i))
-            if len(seen) == len(keys):
-                break  # every block found: what follows is no image of the article
+            if el is last:
+                break
     return events
+
+
+def _candidates(region: Any) -> bool:
+    """Whether the region holds an image that is not an icon, logo... by its own attributes
+    (an image outside the region is never placed): on most pages without, no events to build."""
+    return any(not _looks_like_chrome(img) for img in region.iter("img"))
 
 
 def _placed(events: list[Event], region: Any, base: str) -> dict[int, list[RawBlock]]:
@@ -266,11 +288,13 @@ def insert_page_images(
     for i, b in enumerate(blocks):
         if b.kind in _MATCHED_KINDS and (k := _key(b.text)):
             keys.setdefault(k, i)
-    events = _events(root, keys, moved) if keys else []
-    matched = [el for el, _, i in events if i >= 0]
-    if not matched:
+    found, last = _matches(root, keys) if keys else ({}, None)
+    if not found:
         return blocks
-    before = _placed(events, _region(matched), base)
+    region = _region(list(found))
+    if not moved and not _candidates(region):
+        return blocks
+    before = _placed(_events(root, found, last, moved), region, base)
     if not before:
         return blocks
     out: list[RawBlock] = []
