@@ -13,30 +13,17 @@ import os
 import sys
 from collections.abc import Callable, Mapping
 from concurrent.futures import Executor, ProcessPoolExecutor
-from typing import Any, Literal, TypeVar
+from typing import Any, TypeVar
 
 from tui_reader import lifeline
 from tui_reader.config import Config, FeedConfig, merge_tables
 from tui_reader.models import Article
+from tui_reader.poolwork import PRELOAD, ExtractSource, _extract_job
 from tui_reader.ports import RunStore
 
-ExtractSource = Literal["page", "feed"]
+__all__ = ["ExtractSource", "Pool", "_extract_job", "make_executor", "stored_stats"]
+
 T = TypeVar("T")
-
-
-def _extract_job(
-    html: str, url: str, rules: Any, stats: Any, source: ExtractSource, language: str = ""
-) -> Article:
-    """Extraction, in a worker: the only caller of `tui_reader.extract.extract_article`.
-
-    `language`, when the feed or item declares one, spares the worker the language detection
-    (and loading its model) for a text that states no language of its own.
-    """
-    from tui_reader.extract import extract_article
-
-    return extract_article(
-        html, url, rules=rules, site_stats=stats, source=source, language=language
-    )
 
 
 def _start_resource_tracker() -> None:
@@ -63,9 +50,13 @@ def make_executor(config: Config) -> Executor:
     _start_resource_tracker()
     workers = config.fetch.workers or os.cpu_count() or 1
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    context = multiprocessing.get_context(method)
+    if method == "forkserver":
+        # Imported once by the fork server (when it starts), not by every worker.
+        context.set_forkserver_preload(list(PRELOAD))
     return ProcessPoolExecutor(
         max_workers=workers,
-        mp_context=multiprocessing.get_context(method),
+        mp_context=context,
         initializer=lifeline.watch_parent,
         initargs=lifeline.pool_initargs(),
     )
