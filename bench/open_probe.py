@@ -24,6 +24,8 @@ from typing import Any
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.reader_probe import frame_shown
+
 
 def _summary(samples: list[float]) -> dict[str, Any]:
     ordered = sorted(samples)
@@ -37,7 +39,6 @@ def _summary(samples: list[float]) -> dict[str, Any]:
 
 
 async def probe(config_path: Path, opens: int, size: tuple[int, int]) -> dict[str, Any]:
-    from textual._compositor import CompositorUpdate
 
     from tui_reader.config import load_config
     from tui_reader.services import store_for
@@ -68,21 +69,10 @@ async def probe(config_path: Path, opens: int, size: tuple[int, int]) -> dict[st
             while entry_list.count == 0 and time.perf_counter() - started < 120:
                 await pilot.pause(0.02)
             await pilot.pause(0.3)
-            frame = asyncio.Event()
             wanted = {"id": ""}
-            original = app._display
             view = app.reader.article_view
-
-            def display(screen: Any, renderable: Any) -> None:
-                original(screen, renderable)
-                if renderable is None:
-                    return
-                if isinstance(renderable, CompositorUpdate):
-                    renderable.render_segments(app.console)
-                if view.entry_id == wanted["id"]:
-                    frame.set()
-
-            app._display = display  # type: ignore[method-assign]
+            original = app._display  # put back when the probe is done
+            frame = frame_shown(app, lambda: view.entry_id == wanted["id"])
             for label, ids in (("pending", pending), ("whole", whole)):
                 for entry_id in ids:
                     frame.clear()

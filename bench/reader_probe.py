@@ -16,6 +16,7 @@ import asyncio
 import json
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +24,30 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
+def frame_shown(app: Any, shown: Callable[[], bool]) -> asyncio.Event:
+    """An event set when a frame has been rendered for the terminal while `shown()` holds: the
+    moment a person would see the change, not the moment a widget's state changed. (It wraps
+    the app's display hook; the probes clear the event before each key.)"""
+    from textual._compositor import CompositorUpdate
+
+    frame = asyncio.Event()
+    original = app._display
+
+    def display(screen: Any, renderable: Any) -> None:
+        original(screen, renderable)
+        if renderable is None:
+            return
+        if isinstance(renderable, CompositorUpdate):
+            renderable.render_segments(app.console)
+        if shown():
+            frame.set()
+
+    app._display = display
+    return frame
+
+
 async def probe(config_path: Path, keys: int, size: tuple[int, int], key: str) -> dict[str, Any]:
     from textual import events
-    from textual._compositor import CompositorUpdate
 
     from tui_reader.config import load_config
     from tui_reader.services import store_for
@@ -47,20 +69,9 @@ async def probe(config_path: Path, keys: int, size: tuple[int, int], key: str) -
             entry_list.focus()
             await pilot.pause(0.1)
 
-            frame = asyncio.Event()
             wanted = {"cursor": -1}
-            original = app._display
-
-            def display(screen: Any, renderable: Any) -> None:
-                original(screen, renderable)
-                if renderable is None:
-                    return
-                if isinstance(renderable, CompositorUpdate):
-                    renderable.render_segments(app.console)
-                if entry_list.cursor == wanted["cursor"]:
-                    frame.set()
-
-            app._display = display  # type: ignore[method-assign]
+            original = app._display  # put back when the probe is done
+            frame = frame_shown(app, lambda: entry_list.cursor == wanted["cursor"])
             driver = app._driver
             assert driver is not None
             missed = 0
