@@ -53,27 +53,11 @@ def _shrink(root: Any) -> None:
     """Drop what no stage reads (keeps JSON-LD for the metadata): less to copy and walk.
 
     One walk for both kinds: `style`, `noscript`, `svg` and `template` go with their tail text
-    kept as it is (as `etree.strip_elements(..., with_tail=False)` does), other scripts with
-    `drop_element`."""
+    kept as it is, blank or not (as `etree.strip_elements(..., with_tail=False)` does), other
+    scripts as `drop_element` drops any element."""
     for el in list(root.iter("script", *_SHRUNK)):
-        if el.tag != "script":
-            _strip_keeping_tail(el)
-        elif el.get("type") != "application/ld+json":
-            drop_element(el)
-
-
-def _strip_keeping_tail(el: Any) -> None:
-    parent = el.getparent()
-    if parent is None:
-        return
-    tail = el.tail
-    if tail:
-        prev = el.getprevious()
-        if prev is not None:
-            prev.tail = (prev.tail or "") + tail
-        else:
-            parent.text = (parent.text or "") + tail
-    parent.remove(el)
+        if el.tag != "script" or el.get("type") != "application/ld+json":
+            drop_element(el, keep_blank_tail=el.tag != "script")
 
 
 def _container(root: Any) -> Any:

@@ -46,13 +46,14 @@ def _text_of(el: Any) -> str:
     return clean_line(" ".join(el.itertext()))
 
 
-def drop_element(el: Any) -> None:
-    """Remove `el` from the tree, keeping its tail text in place."""
+def drop_element(el: Any, keep_blank_tail: bool = False) -> None:
+    """Remove `el` from the tree, keeping its tail text in place (a blank tail only if asked:
+    the shrink step keeps the page's whitespace exactly as it was)."""
     parent = el.getparent()
     if parent is None:
         return
     tail = el.tail
-    if tail and tail.strip():
+    if tail and (keep_blank_tail or tail.strip()):
         prev = el.getprevious()
         if prev is not None:
             prev.tail = (prev.tail or "") + tail
