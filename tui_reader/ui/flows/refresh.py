@@ -3,6 +3,9 @@ fetch and the reader never fetch at once), and its progress."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from textual import on, work
 
 from tui_reader.config import FeedConfig
@@ -14,6 +17,7 @@ from tui_reader.ui.messages import RefreshFinished, RefreshProgressed
 from tui_reader.ui.updates import Progress
 
 LOCKED = "another fetch is running; try again soon"
+T = TypeVar("T")
 
 
 class RefreshFlow(Flow):
@@ -47,16 +51,21 @@ class RefreshFlow(Flow):
         if self.config.sync is not None:
             self.sync_and_refresh(feeds, progress)
             return
+        summary = self._locked(lambda: self.context.updater.update(feeds, progress), "refresh")
+        if summary is not None:
+            self.post_message(RefreshFinished(summary))
+
+    def _locked(self, run: Callable[[], T], what: str) -> T | None:
+        """`run()` under the store's fetch lock (a cron fetch and the reader never fetch at
+        once); None, with the failure posted as the end of the refresh, if it cannot run."""
         try:
-            with self.store.fetch_lock():  # a cron fetch and the reader never fetch at once
-                summary = self.context.updater.update(feeds, progress)
+            with self.store.fetch_lock():
+                return run()
         except StoreLocked:
             self.post_message(RefreshFinished(None, LOCKED))
-            return
         except Exception as exc:
-            self.post_message(RefreshFinished(None, f"refresh failed: {exc}"))
-            return
-        self.post_message(RefreshFinished(summary))
+            self.post_message(RefreshFinished(None, f"{what} failed: {exc}"))
+        return None
 
     def sync_and_refresh(self, feeds: list[FeedConfig], progress: Progress) -> None:
         """(In the refresh worker.) Sync with the server, then refresh `feeds` and any feed the
@@ -67,14 +76,8 @@ class RefreshFlow(Flow):
         def select(every: list[FeedConfig], synced: set[str]) -> list[FeedConfig]:
             return [f for f in every if f.url in wanted or (f.url in synced and f.url not in known)]
 
-        try:
-            with self.store.fetch_lock():
-                outcome = self.context.updater.sync(select, progress)
-        except StoreLocked:
-            self.post_message(RefreshFinished(None, LOCKED))
-            return
-        except Exception as exc:
-            self.post_message(RefreshFinished(None, f"sync failed: {exc}"))
+        outcome = self._locked(lambda: self.context.updater.sync(select, progress), "sync")
+        if outcome is None:
             return
         line = outcome.report.line() if outcome.report is not None else ""
         if outcome.error:
