@@ -17,7 +17,7 @@ from dataclasses import replace
 from html import unescape
 from typing import TYPE_CHECKING, Any
 
-from tui_reader.language import contradicts, primary_code
+from tui_reader.language import primary_code
 from tui_reader.models import Article, Block, Entry
 from tui_reader.sanitize import clean_text, error_line
 
@@ -52,21 +52,13 @@ def plain_paragraphs(html: str) -> list[str]:
 
 
 def _checked_language(declared: str, text: str) -> str:
-    """The declared language unless the text plainly contradicts it, then detected (as the
-    extraction checks a feed item's); detected when nothing is declared."""
-    code = primary_code(declared)
-    code = code if code.isalpha() and 2 <= len(code) <= 3 else ""
-    if code and not contradicts(text[:LANGUAGE_SAMPLE], code):
-        return code
-    if len(text) < 20:
-        return code
-    try:
-        import py3langid
+    """The declared language (its primary code) checked against the text as the extraction
+    checks a feed item's."""
+    from tui_reader.extract.metadata import checked_language
 
-        detected, _ = py3langid.classify(text[:LANGUAGE_SAMPLE])
-        return str(detected) or code
-    except Exception:
-        return code
+    code = primary_code(declared)
+    sample = text[:LANGUAGE_SAMPLE]
+    return checked_language(code if code.isalpha() and 2 <= len(code) <= 3 else "", sample)
 
 
 def pending_article(html: str, url: str, language: str = "") -> Article | None:
