@@ -18,7 +18,10 @@ ExtractSource = Literal["page", "feed"]
 
 PRELOAD = (
     "tui_reader.poolwork",
+    "tui_reader.feedwork",
     "tui_reader.feeds.parse",
+    "tui_reader.pending",
+    "courlan",
     "tui_reader.extract",
     "tui_reader.extract.pipeline",
     "trafilatura",

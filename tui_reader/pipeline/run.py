@@ -21,7 +21,8 @@ from typing import Any, ParamSpec, TypeVar
 from tui_reader.config import Config, FeedConfig
 from tui_reader.feeds.fetch import Fetcher, FetchError, HTTPInfo
 from tui_reader.feeds.links import same_site
-from tui_reader.feeds.parse import FeedParseError, ParsedFeed, parse_feed
+from tui_reader.feeds.parsed import FeedParseError, ParsedFeed
+from tui_reader.feedwork import parse_job
 from tui_reader.filters import Killfile
 from tui_reader.indexing import forget_in_search
 from tui_reader.models import Article, Entry, FeedResult, FeedState, FetchSummary, utcnow
@@ -138,9 +139,10 @@ class _Run:
             self.store.put_feed_state(state)
             return result
         try:
-            parsed = await self.pool.run(
-                functools.partial(parse_feed, now=now), res.content, res.final_url, res.headers
+            job = functools.partial(
+                parse_job, now=now, language=feed.language, mode=self.mode(feed)
             )
+            parsed = await self.pool.run(job, res.content, res.final_url, res.headers)
         except FeedParseError as exc:
             self.store.put_feed_state(replace(state, status="error", error=error_line(exc)))
             return FeedResult(feed.url, "failed", error=error_line(exc), status_code=200)
@@ -155,7 +157,7 @@ class _Run:
         items = kept_items(
             parsed.items, now, keep_days(self.config, feed), self.config.storage.keep_entries
         )
-        identities = [self.identities.identify(item.link) for item in items]
+        identities = [self.identities.identify(item.link, item.canonical) for item in items]
         feed_site = parsed.site_url or feed.url
         self.extractor.extract_feed_content(
             feed,
