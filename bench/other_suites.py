@@ -142,7 +142,10 @@ def build_newspaper(out: Path) -> int:
                 if not match:
                     continue
                 name = match.group(1)
-                txt, meta = files.get(f"tests/data/txt/{name}.txt"), files.get(f"tests/data/metadata/{name}.json")
+                txt, meta = (
+                    files.get(f"tests/data/txt/{name}.txt"),
+                    files.get(f"tests/data/metadata/{name}.json"),
+                )
                 if txt is None or meta is None:
                     continue
                 info = json.loads(tar.extractfile(meta).read())  # type: ignore[union-attr]
@@ -176,7 +179,9 @@ def systems(ours: str) -> dict[str, str]:
     except ImportError:
         print("readability-lxml or html-text not installed: its row is left out", file=sys.stderr)
     else:
-        found["readability-lxml + html-text"] = f"{sys.executable} {ROOT / 'bench' / 'readability_baseline.py'}"
+        found["readability-lxml + html-text"] = (
+            f"{sys.executable} {ROOT / 'bench' / 'readability_baseline.py'}"
+        )
     return found
 
 
@@ -187,7 +192,16 @@ def _slug(name: str) -> str:
 def run_system(corpus: Path, name: str, cmd: str, out: Path) -> tuple[Path, str]:
     pred = out / f"pred--{corpus.name}--{_slug(name)}.json"
     proc = subprocess.run(
-        [sys.executable, str(EVAL / "run_project.py"), "--corpus", str(corpus), "--out", str(pred), "--cmd", cmd],
+        [
+            sys.executable,
+            str(EVAL / "run_project.py"),
+            "--corpus",
+            str(corpus),
+            "--out",
+            str(pred),
+            "--cmd",
+            cmd,
+        ],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -227,7 +241,9 @@ def report(label: str, corpora: list[Path], preds: dict[str, Path], rates: dict[
         if not m:
             continue
         n = int(m.group(7))
-        print(f"| {name} | {m.group(1)} | {m.group(2)} | {m.group(3)} | {e.group(1) if e else '?'} | {rates.get(name, '')} |")
+        print(
+            f"| {name} | {m.group(1)} | {m.group(2)} | {m.group(3)} | {e.group(1) if e else '?'} | {rates.get(name, '')} |"
+        )
     print(f"\nn={n}; tui-reader minus each baseline, paired bootstrap (score.py --compare):\n")
     ours = preds["tui-reader"]
     for name, pred in preds.items():
@@ -235,7 +251,9 @@ def report(label: str, corpora: list[Path], preds: dict[str, Path], rates: dict[
             continue
         d = _DIFF.search(score(corpora, ours, pred))
         if d:
-            print(f"- vs {name}: F1 {d.group(1)} vs {d.group(2)}, {d.group(3)} ± {d.group(4)} (ours better in {d.group(5)})")
+            print(
+                f"- vs {name}: F1 {d.group(1)} vs {d.group(2)}, {d.group(3)} ± {d.group(4)} (ours better in {d.group(5)})"
+            )
 
 
 def main() -> int:
@@ -266,7 +284,10 @@ def main() -> int:
         report(corpus.name, [corpus], preds[corpus], rates[corpus])
     if len(corpora) > 1:
         names = preds[corpora[0]]
-        pooled = {n: _merge([preds[c][n] for c in corpora], args.out / f"pred--all--{_slug(n)}.json") for n in names}
+        pooled = {
+            n: _merge([preds[c][n] for c in corpora], args.out / f"pred--all--{_slug(n)}.json")
+            for n in names
+        }
         report(" + ".join(c.name for c in corpora), corpora, pooled, {})
     return 0
 

@@ -20,7 +20,13 @@ def main() -> int:
     for path in sys.argv[1:]:
         with open(path, encoding="utf-8", errors="replace") as fh:
             html = fh.read()
-        rec: dict[str, object] = {"source": path, "text": "", "title": None, "blocks": [], "links": []}
+        rec: dict[str, object] = {
+            "source": path,
+            "text": "",
+            "title": None,
+            "blocks": [],
+            "links": [],
+        }
         try:
             doc = Document(html)
             rec["text"] = html_text.extract_text(doc.summary(html_partial=True))

@@ -103,9 +103,13 @@ def test_formatting_split_inside_a_word_stays_one_word() -> None:
     html = (
         "<html><body><article>" + prose + "<p><strong>... </strong><strong>a</strong>"
         "<strong>nd automobiles</strong> were <em>un</em><em>affected</em> by "
-        '<a href="/a">trains</a><a href="/b">planes</a> today.</p>' + prose + "</article></body></html>"
+        '<a href="/a">trains</a><a href="/b">planes</a> today.</p>'
+        + prose
+        + "</article></body></html>"
     )
-    para = next(b for b in extract_article(html, "https://example.org/x").blocks if "automobiles" in b.text)
+    para = next(
+        b for b in extract_article(html, "https://example.org/x").blocks if "automobiles" in b.text
+    )
     assert para.text == "... and automobiles were unaffected by trains planes today."
 
 
