@@ -160,3 +160,48 @@ def test_the_run_imports_neither_the_feed_parser_nor_httpx_command_line() -> Non
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_runs_index_writes_its_documents_in_batches_and_the_rest_at_the_end(
+    store: Store,
+) -> None:
+    from tui_reader.pipeline.index import BATCH_DOCS, RunIndex
+
+    def entry(i: int) -> Entry:
+        return Entry(
+            id=f"e{i:05d}",
+            url=f"https://a.example/{i}",
+            title=f"Palabra{i} titular",
+            feeds=("https://a.example/feed",),
+            published=NOW,
+            summary="resumen",
+        )
+
+    index = RunIndex(store)
+    index.add([entry(i) for i in range(BATCH_DOCS - 1)], {})
+    assert len(store.search_index()) == 0  # waiting: one transaction for many feeds
+    index.add([entry(BATCH_DOCS - 1), entry(BATCH_DOCS)], {})
+    assert len(store.search_index()) == BATCH_DOCS + 1  # the batch is full: written at once
+    index.add([entry(BATCH_DOCS + 1)], {})
+    index.flush()
+    assert len(store.search_index()) == BATCH_DOCS + 2
+    assert [hit.entry_id for hit in store.search_index().search("palabra7 titular")] == ["e00007"]
+
+
+async def test_a_run_that_gets_no_pages_preloads_no_extraction(make_config: MakeConfig) -> None:
+    """The fork server of a feeds-only run imports the feed job, not trafilatura (0.2 s before
+    the first parse); a run with full text preloads the extraction too."""
+    from tui_reader.pipeline.pool import FEED_PRELOAD, PRELOAD, Pool
+
+    assert "trafilatura" in PRELOAD and "trafilatura" not in FEED_PRELOAD
+    assert "tui_reader.feedwork" in FEED_PRELOAD
+    pool = Pool(make_config([]), preload=FEED_PRELOAD)
+    try:
+        in_worker = await pool.run(_modules, ("trafilatura", "feedparser", "courlan"))
+    finally:
+        pool.close()
+    assert in_worker == [False, True, True]
+
+
+def _modules(names: tuple[str, ...]) -> list[bool]:
+    return [name in sys.modules for name in names]

@@ -33,7 +33,7 @@ from tui_reader.pipeline.index import RunIndex
 from tui_reader.pipeline.items import Mode, _log_skipped, _Story, _uses_feed_content, kept_items
 from tui_reader.pipeline.ledger import Ledger
 from tui_reader.pipeline.pages import Pages
-from tui_reader.pipeline.pool import Pool
+from tui_reader.pipeline.pool import FEED_PRELOAD, PRELOAD, Pool
 from tui_reader.pipeline.stories import Stories
 from tui_reader.ports import Retriever, RunStore
 from tui_reader.sanitize import error_line
@@ -293,7 +293,7 @@ async def update(
     if feeds is None:
         feeds = effective_feeds(config, store)
     run: _Run | None = None
-    pool = Pool(config, executor)
+    pool = Pool(config, executor, PRELOAD if fulltext else FEED_PRELOAD)
     try:
         async with contextlib.AsyncExitStack() as stack:
             if retriever is None:
@@ -315,6 +315,8 @@ async def update(
     finally:
         pool.close()
         store.flush_raws()
+        if run is not None:
+            run.index.flush()
     removed = store.prune(
         keep_days_by_feed(config, feeds), keep_entries=config.storage.keep_entries
     )
