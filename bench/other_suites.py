@@ -180,8 +180,8 @@ def systems(ours: str) -> dict[str, str]:
         "trafilatura favor_precision": f"{base} --mode precision",
     }
     try:
-        import html_text  # type: ignore[import-untyped]  # noqa: F401
-        import readability  # type: ignore[import-untyped]  # noqa: F401
+        import html_text  # type: ignore[import-untyped, import-not-found, unused-ignore]  # noqa: F401
+        import readability  # type: ignore[import-untyped, import-not-found, unused-ignore]  # noqa: F401
     except ImportError:
         print("readability-lxml or html-text not installed: its row is left out", file=sys.stderr)
     else:
