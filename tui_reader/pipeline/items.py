@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from tui_reader.config import FeedConfig
-from tui_reader.feeds.parse import ParsedFeed, ParsedItem
+from tui_reader.feeds.parsed import ParsedFeed, ParsedItem
 from tui_reader.language import contradicts, primary_code
 from tui_reader.models import Article, Entry
 from tui_reader.sanitize import clean_line
