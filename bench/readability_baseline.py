@@ -4,7 +4,9 @@
 
 readability-lxml's `Document(html).summary()` turned into text with html-text, as the baselines
 of shared/eval/README.md were measured (readability-lxml 0.9 + html-text). Neither is a
-dependency of tui-reader: install them for the benchmark only (`pip install -e .[bench]`).
+dependency of tui-reader: install them for the benchmark only
+(`.venv/bin/pip install readability-lxml html-text`; as an extra of the package, pip 23 fails
+to resolve their `lxml[html_clean]` together with trafilatura's `lxml[html-clean]`).
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ import sys
 
 
 def main() -> int:
-    import html_text  # type: ignore[import-untyped]
-    from readability import Document  # type: ignore[import-untyped]
+    import html_text  # type: ignore[import-untyped, import-not-found, unused-ignore]
+    from readability import Document  # type: ignore[import-untyped, import-not-found, unused-ignore]
 
     for path in sys.argv[1:]:
         with open(path, encoding="utf-8", errors="replace") as fh:

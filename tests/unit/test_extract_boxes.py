@@ -290,3 +290,15 @@ def test_a_wrapper_of_the_headline_is_never_a_comment_box() -> None:
     art = extract_article(_comments_page("post comments-open"), URL)
     assert PROSE2 in _texts(art) and "Fin." in _texts(art)
     assert "Opino" not in _texts(art)
+
+
+def test_a_heading_with_nothing_under_it_goes_and_a_section_heading_stays() -> None:
+    body = (
+        f"<h2>El precio</h2><p>{PROSE}</p><h2>La batería</h2><h3>En pruebas</h3><p>{PROSE2}</p>"
+        f"<h2>Te puede gustar</h2><h2>Galerías</h2><p>{PROSE} Galería.</p>"
+    )
+    art = extract_article(_page(body), URL)
+    headings = [b.text for b in art.blocks if b.kind == "heading"]
+    # the title of a box trafilatura dropped goes; an h2 over an h3 is a section and stays
+    assert headings == ["El precio", "La batería", "En pruebas", "Galerías"]
+    assert "structure:empty-heading" in _rules_of(art)
