@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import email.utils
+import inspect
 import random
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
@@ -124,6 +125,10 @@ class _Raw:
     retry_after: datetime | None = None
 
 
+async def _verdict(answer: bool | Awaitable[bool]) -> bool:
+    return await answer if inspect.isawaitable(answer) else bool(answer)
+
+
 def _valid_url(url: str) -> bool:
     try:
         httpx.URL(url)
@@ -187,7 +192,9 @@ class Fetcher:
         await self._client.aclose()
 
     @contextlib.asynccontextmanager
-    async def _slot(self, host: str) -> AsyncIterator[None]:
+    async def slot(self, host: str) -> AsyncIterator[None]:
+        """One request to `host` in flight: its host's slot and one of the run's (a page
+        worker's requests take theirs here, through the program)."""
         # The host's slot first, so a request waiting on a busy host holds no global slot.
         async with self.politeness.request(host), self._global:
             yield
@@ -198,12 +205,13 @@ class Fetcher:
         *,
         info: HTTPInfo | None = None,
         accept: str = FEED_ACCEPT,
-        stop: Callable[[str], bool] | None = None,
+        stop: Callable[[str], bool | Awaitable[bool]] | None = None,
     ) -> FetchResult:
         """GET `url`, following up to ten redirects by hand to tell permanent from temporary.
 
-        `stop(target)` is asked before each hop; True ends the chain there without fetching it
-        (the caller already has that page). Raises FetchError with a one-line reason.
+        `stop(target)` is asked before each hop (awaited if it returns an awaitable: a page
+        worker asks the program); True ends the chain there without fetching it (the caller
+        already has that page). Raises FetchError with a one-line reason.
         """
         headers = {"Accept": accept}
         if info is not None:
@@ -244,7 +252,7 @@ class Fetcher:
             else:
                 permanent = False
             current = target
-            if stop is not None and stop(target):
+            if stop is not None and await _verdict(stop(target)):
                 return FetchResult(
                     url=url,
                     final_url=target,
@@ -291,7 +299,7 @@ class Fetcher:
         total = self.config.total_timeout
         try:
             async with (
-                self._slot(_host(url)),
+                self.slot(_host(url)),
                 asyncio.timeout(total),
                 self._client.stream("GET", url, headers=headers) as response,
             ):

@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Callable, Mapping
 from concurrent.futures import Executor, ProcessPoolExecutor
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from tui_reader import lifeline
 from tui_reader.config import Config, FeedConfig, merge_tables
@@ -21,12 +21,15 @@ from tui_reader.models import Article
 from tui_reader.poolwork import PRELOAD, ExtractSource, _extract_job
 from tui_reader.ports import RunStore
 
+if TYPE_CHECKING:
+    from tui_reader.pipeline.pageworkers import PageWorkers
+
 __all__ = ["ExtractSource", "Pool", "_extract_job", "make_executor", "stored_stats"]
 
 T = TypeVar("T")
 
 
-def _start_resource_tracker() -> None:
+def start_resource_tracker() -> None:
     """Start multiprocessing's resource tracker even where stderr has no file descriptor.
 
     The tracker is handed `sys.stderr.fileno()`; inside a running Textual app stderr is a
@@ -47,7 +50,7 @@ def _start_resource_tracker() -> None:
 
 def make_executor(config: Config) -> Executor:
     """The run's process pool, started by forkserver: forking a multi-threaded reader is unsafe."""
-    _start_resource_tracker()
+    start_resource_tracker()
     workers = config.fetch.workers or os.cpu_count() or 1
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
     context = multiprocessing.get_context(method)
@@ -63,13 +66,15 @@ def make_executor(config: Config) -> Executor:
 
 
 class Pool:
-    """The run's pool: the caller's `executor`, else a process pool started when first needed
-    (a run where every feed answers 304 costs no processes) and shut down by `close`."""
+    """The run's pool: the run's page workers (`workers`: the run's own fetcher, no caller's
+    executor), else the caller's `executor`, else a process pool; started when first needed (a
+    run where every feed answers 304 costs no processes) and shut down by `close`."""
 
     def __init__(self, config: Config, executor: Executor | None = None) -> None:
         self.config = config
         self.executor = executor
         self.own = False
+        self.workers: PageWorkers | None = None
 
     def get(self) -> Executor:
         if self.executor is None:
@@ -78,8 +83,16 @@ class Pool:
         return self.executor
 
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
+        if self.workers is not None:
+            result: T = await self.workers.call(fn, *args)
+            return result
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self.get(), fn, *args)
+
+    async def flush_pages(self) -> None:
+        """The pages the page workers keep, written (before the run reads one back)."""
+        if self.workers is not None:
+            await self.workers.flush()
 
     def close(self) -> None:
         """Shut the run's own pool down (a caller's is the caller's to shut)."""
