@@ -58,7 +58,10 @@ class Extractor:
         fetch = self.config.fetch
         workers = fetch.workers or os.cpu_count() or 1
         # Enough pages in flight to keep the pool busy over the network's latency, no more.
-        self.slots = asyncio.Semaphore(max(fetch.concurrency, 3 * workers))
+        # A page worker's page holds its slot in the worker, where the page is: twice as many
+        # keep both workers busy while the other pages wait for the network.
+        share = 2 if self.pool.workers is not None else 1
+        self.slots = asyncio.Semaphore(max(share * fetch.concurrency, 3 * workers))
 
     def site_stats(self, site: str) -> Any:
         if site not in self.stats:
