@@ -3,7 +3,7 @@
     python bench/side_by_side.py old=/tmp/old new=. [--feeds 200] [--latency 50] [--runs 2]
         [--kinds feeds,full,warm]
 
-Each NAME=DIR is a checkout, run as `python -m tui_reader` with PYTHONPATH=DIR by this venv's
+Each NAME=DIR is a checkout, run as `python -P -m tui_reader` with PYTHONPATH=DIR by this venv's
 interpreter (so the same dependencies). Runs alternate between the checkouts (old, new, old, new,
 ...), so a machine that gets busier part-way penalises both alike: on a shared machine one wall
 time means little, the CPU time of the fetch's process tree and of its main process (sampled
@@ -68,7 +68,9 @@ def main(argv: list[str] | None = None) -> int:
                 for kind in (k for k in kinds if k in ("feeds", "full")):
                     base = Path(tmp) / f"{name}-{kind}-{i}"
                     cfg = write_tui_config(base.with_suffix(".toml"), base, feeds)
-                    cmd = [sys.executable, "-m", "tui_reader", "--config", str(cfg), "fetch"]
+                    # -P: `-m` would put the working directory first on sys.path, and a run
+                    # from inside a checkout would measure that checkout under every name.
+                    cmd = [sys.executable, "-P", "-m", "tui_reader", "--config", str(cfg), "fetch"]
                     cmd += ["--json"] + (["--no-fulltext"] if kind == "feeds" else [])
                     todo = [kind] + (["warm"] if kind == "full" and "warm" in kinds else [])
                     for step in todo:

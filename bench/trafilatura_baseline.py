@@ -1,9 +1,9 @@
 """Bare trafilatura under the eval command contract, for `bench/extract_quality.py`.
 
-    python bench/trafilatura_baseline.py [--mode best|xml] FILE...
+    python bench/trafilatura_baseline.py [--mode best|precision|xml] FILE...
 
 `best` is trafilatura's best setting on zyte-dev per shared/eval/README.md: txt output with
-`include_comments=False` (no blocks, no links).  `xml` is XML output with links and formatting,
+`include_comments=False` (no blocks, no links); `precision` the same with `favor_precision=True`.  `xml` is XML output with links and formatting,
 turned into blocks and links the simple way (adjacent links glued, as trafilatura leaves them).
 """
 
@@ -45,7 +45,7 @@ def _xml_record(html: str) -> tuple[str, list[dict[str, str]], list[dict[str, st
 
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--mode", choices=("best", "xml"), default="best")
+    ap.add_argument("--mode", choices=("best", "precision", "xml"), default="best")
     ap.add_argument("files", nargs="+")
     args = ap.parse_args()
     for path in args.files:
@@ -59,8 +59,13 @@ def main() -> int:
             "links": [],
         }
         try:
-            if args.mode == "best":
-                doc = trafilatura.bare_extraction(html, include_comments=False, with_metadata=True)
+            if args.mode in ("best", "precision"):
+                doc = trafilatura.bare_extraction(
+                    html,
+                    include_comments=False,
+                    with_metadata=True,
+                    favor_precision=args.mode == "precision",
+                )
                 if doc is not None:
                     rec["text"] = getattr(doc, "text", "") or ""
                     rec["title"] = getattr(doc, "title", None)

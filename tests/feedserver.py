@@ -232,7 +232,7 @@ class FeedServer:
 
 
 class CountingExecutor(ThreadPoolExecutor):
-    """A thread pool that counts the jobs it is given by function name (parse_feed, ...)."""
+    """A thread pool that counts the jobs it is given by function name (parse_job, ...)."""
 
     def __init__(self) -> None:
         super().__init__(max_workers=2)

@@ -23,6 +23,7 @@ from tui_reader.sanitize import clean_text, error_line
 
 if TYPE_CHECKING:
     from tui_reader.config import Config, FeedConfig
+    from tui_reader.feeds.parsed import PlainContent
     from tui_reader.store import Store
 
 LOG = logging.getLogger(__name__)
@@ -61,18 +62,35 @@ def _checked_language(declared: str, text: str) -> str:
     return checked_language(code if code.isalpha() and 2 <= len(code) <= 3 else "", sample)
 
 
-def pending_article(html: str, url: str, language: str = "") -> Article | None:
-    """The article of a feed item's `html`, its conversion left for later; None if it has no
-    text at all (then nothing is stored, as when the conversion finds nothing)."""
-    from tui_reader.extract.clean import clean_href
-
+def plain_content(html: str, declared: str) -> tuple[list[str], str]:
+    """An item's content as plain paragraphs and their language, checked against `declared`
+    (the feed's or item's): what a pending article is made of."""
     paragraphs = plain_paragraphs(html)
     if not paragraphs:
+        return paragraphs, ""
+    return paragraphs, _checked_language(declared, "\n".join(paragraphs))
+
+
+def pending_article(
+    html: str, url: str, language: str = "", plain: PlainContent | None = None
+) -> Article | None:
+    """The article of a feed item's `html`, its conversion left for later; None if it has no
+    text at all (then nothing is stored, as when the conversion finds nothing).
+
+    `plain`: its `plain_content`, made where the feed was parsed; used if it was checked
+    against this `language`, else made here.
+    """
+    from tui_reader.extract.clean import clean_href
+
+    if plain is not None and plain.declared == language:
+        paragraphs, checked = list(plain.paragraphs), plain.language
+    else:
+        paragraphs, checked = plain_content(html, language)
+    if not paragraphs:
         return None
-    text = "\n".join(paragraphs)
     return Article(
         url=clean_href(url or ""),
-        language=_checked_language(language, text),
+        language=checked,
         blocks=tuple(Block("paragraph", p) for p in paragraphs),
         source="feed",
         pending=html,

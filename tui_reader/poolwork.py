@@ -16,9 +16,18 @@ from tui_reader.models import Article
 
 ExtractSource = Literal["page", "feed"]
 
-PRELOAD = (
+# What the feed job needs (a run that gets no pages needs nothing more): the parser, the
+# canonical links (courlan) and the language check of the items' plain text.
+FEED_PRELOAD = (
     "tui_reader.poolwork",
+    "tui_reader.feedwork",
     "tui_reader.feeds.parse",
+    "tui_reader.pending",
+    "tui_reader.extract.metadata",
+    "courlan",
+)
+PRELOAD = (
+    *FEED_PRELOAD,
     "tui_reader.extract",
     "tui_reader.extract.pipeline",
     "trafilatura",

@@ -96,6 +96,23 @@ def test_adjacent_links_keep_a_space(structure: Article) -> None:
     assert anchors == ["gawk manual", "POSIX awk", "our notes on fields"]
 
 
+def test_formatting_split_inside_a_word_stays_one_word() -> None:
+    # "<b>a</b><b>nd</b>" is one word on the page (a CNN page of newspaper4k's test suite,
+    # a zyte-dev heading "Game D<span>ay</span>"): only adjacent links get a space back
+    prose = "<p>" + "The storm moved east across the plains and the coast overnight. " * 12 + "</p>"
+    html = (
+        "<html><body><article>" + prose + "<p><strong>... </strong><strong>a</strong>"
+        "<strong>nd automobiles</strong> were <em>un</em><em>affected</em> by "
+        '<a href="/a">trains</a><a href="/b">planes</a> today.</p>'
+        + prose
+        + "</article></body></html>"
+    )
+    para = next(
+        b for b in extract_article(html, "https://example.org/x").blocks if "automobiles" in b.text
+    )
+    assert para.text == "... and automobiles were unaffected by trains planes today."
+
+
 def test_links_numbered_absolute_and_only_http(structure: Article) -> None:
     assert [lk.number for lk in structure.links] == [1, 2, 3]
     assert structure.links[2].href == "https://example.org/docs/fields.html"  # relative resolved

@@ -258,3 +258,47 @@ def test_a_box_title_on_its_own_line_may_be_longer_than_an_inline_label() -> Non
         ):
             text = _texts(extract_article(_page(f"{body}<p>{PROSE2}</p>"), URL))
             assert line in text  # (the link line alone still goes: a same-site title)
+
+
+def _comments_page(wrapper_class: str) -> str:
+    comments = "".join(
+        f"<div class='sf_comment_item'><p>Lector {i} · Hace {i} horas</p><p>{PROSE2} Opino {i}.</p></div>"
+        for i in range(4)
+    )
+    return (
+        "<!DOCTYPE html><html lang='es'><head><meta charset='utf-8'><title>Historia</title></head>"
+        f"<body><div class='{wrapper_class}'><h1>Historia</h1><p>{PROSE}</p><p>{PROSE2}</p>"
+        "<div class='inline-article-recirc'><h2>Lo más leído</h2><ul>"
+        "<li><span>La otra </span><a href='/2026/otra/'>historia del día</a></li>"
+        "<li><a href='/2026/mas/'>Más historias</a><span> de la semana</span></li></ul></div>"
+        f"<p>{PROSE} Fin.</p></div><div id='sf_comment_list'>{comments}</div></body></html>"
+    )
+
+
+def test_comment_sections_and_recirculation_boxes_go_by_a_part_of_their_class_or_id() -> None:
+    # "sf_comment_list": trafilatura's comment filter knows only names starting with "comment"
+    art = extract_article(_comments_page("entry"), URL)
+    text = _texts(art)
+    assert PROSE in text and "Fin." in text
+    assert "Opino" not in text and "Lector" not in text
+    assert "Lo más leído" not in text and "historia del día" not in text
+    assert {"selector:*comments*", "selector:*recirc*"} <= set(_rules_of(art))
+
+
+def test_a_wrapper_of_the_headline_is_never_a_comment_box() -> None:
+    # a theme's post wrapper whose class says comments are open holds the article itself
+    art = extract_article(_comments_page("post comments-open"), URL)
+    assert PROSE2 in _texts(art) and "Fin." in _texts(art)
+    assert "Opino" not in _texts(art)
+
+
+def test_a_heading_with_nothing_under_it_goes_and_a_section_heading_stays() -> None:
+    body = (
+        f"<h2>El precio</h2><p>{PROSE}</p><h2>La batería</h2><h3>En pruebas</h3><p>{PROSE2}</p>"
+        f"<h2>Te puede gustar</h2><h2>Galerías</h2><p>{PROSE} Galería.</p>"
+    )
+    art = extract_article(_page(body), URL)
+    headings = [b.text for b in art.blocks if b.kind == "heading"]
+    # the title of a box trafilatura dropped goes; an h2 over an h3 is a section and stays
+    assert headings == ["El precio", "La batería", "En pruebas", "Galerías"]
+    assert "structure:empty-heading" in _rules_of(art)

@@ -174,7 +174,7 @@ async def test_second_fetch_of_unchanged_feed_fetches_no_page_and_parses_nothing
     config = make_config([feed, atom])
     await update(config, store, executor=counting_executor)
     parses, jobs, pages = (
-        counting_executor.calls["parse_feed"],
+        counting_executor.calls["parse_job"],
         sum(counting_executor.calls.values()),
         page_requests(feedserver),
     )
@@ -182,7 +182,7 @@ async def test_second_fetch_of_unchanged_feed_fetches_no_page_and_parses_nothing
     summary = await update(config, store, executor=counting_executor)
     assert [r.outcome for r in summary.results] == ["not_modified", "not_modified"]
     assert summary.new_entries == 0
-    assert counting_executor.calls["parse_feed"] == parses
+    assert counting_executor.calls["parse_job"] == parses
     assert sum(counting_executor.calls.values()) == jobs
     assert page_requests(feedserver) == pages
     assert feedserver.requests["/posts/rust-python"] == 1
@@ -806,7 +806,7 @@ async def test_a_feeds_content_is_kept_pending_and_converted_once_opened(
 
     assert summary.results[0].extracted == 6
     # The feed is parsed in the pool; its items' content is converted by nobody at fetch.
-    assert counting_executor.calls == {"parse_feed": 1}
+    assert counting_executor.calls == {"parse_job": 1}
     ids = [entry_id(canonical_url(feedserver.url(f"/n/{n}"))) for n in range(6)]
     for eid in ids:
         kept = store.article(eid)

@@ -320,7 +320,21 @@ def filter_blocks(
                 _drop_box_title(keep, kept_from, removed)
             removed.append(Removal(rule, block.text[:2000]))
     _settle_repeated(keep, repeated, removed)
-    return keep
+    return _drop_empty_headings(keep, removed)
+
+
+def _drop_empty_headings(keep: list[RawBlock], removed: list[Removal]) -> list[RawBlock]:
+    """A heading with nothing under it (the next block is a heading of its level or above, or
+    the end) titles a box trafilatura did not keep: "You Might Also Like", "Related Videos"."""
+    out: list[RawBlock] = []
+    for i, block in enumerate(keep):
+        if block.kind == "heading" and not block.keep:
+            nxt = keep[i + 1] if i + 1 < len(keep) else None
+            if nxt is None or (nxt.kind == "heading" and nxt.level <= block.level):
+                removed.append(Removal("structure:empty-heading", block.text))
+                continue
+        out.append(block)
+    return out
 
 
 def _drop_box_title(keep: list[RawBlock], kept_from: list[int], removed: list[Removal]) -> None:

@@ -189,12 +189,16 @@ def preclean(
     ids = frozenset(comp.id_selectors.keys() & info.ids)
     hinted = frozenset(_hinted(info.classes | info.ids))
     # one pass over the tree for both: neither the chrome nor the sources change it
-    tagged = _carriers(tokens.values, classes | hinted, ids | hinted)
+    parts = _part_boxes(info.classes | info.ids)
+    tagged = _carriers(tokens.values, classes | hinted | parts.keys(), ids | hinted | parts.keys())
     _site_chrome(root, info, hinted, tagged)
     if comp.sources.pattern is not None:
         _find_sources(root, comp, info, url)
     dropped: set[Any] = set()
-    for el, sel in _selector_hits(root, html, comp, classes, ids, tagged):
+    hits = _selector_hits(root, html, comp, classes, ids, tagged)
+    if parts:
+        hits += _part_hits(tagged, parts)
+    for el, sel in hits:
         if el.getparent() is None or not isinstance(el.tag, str) or el.tag.lower() in _PROTECTED:
             continue
         if dropped and any(anc in dropped for anc in el.iterancestors()):
@@ -264,6 +268,48 @@ def _find_sources(root: Any, comp: Compiled, info: PreInfo, url: str) -> None:
             if len(anchors) >= 4:
                 break
         info.sources.append(SourceSection(label, title[0], items[0], anchors))
+
+
+# Boxes known by a part of their class or id, whatever a theme calls the rest: comment
+# sections ("sf_comment_list", "post-comments-form"; trafilatura's own filter knows only names
+# that start with "comment") and recirculation modules ("inline-article-recirc",
+# "RecircMostPopular": the news industry's word for its more-to-read boxes).
+_BOX_PARTS = (
+    ("*comments*", re.compile(r"(?:^|[-_])comments?(?:[-_]|$)", re.I)),
+    ("*recirc*", re.compile("recirc", re.I)),
+)
+_BOX_PART_ANY = re.compile("comment|recirc", re.I)
+_BOX_PART_TAGS = frozenset({"div", "section", "aside", "ul", "ol", "form"})
+
+
+def _part_boxes(tokens: set[str]) -> dict[str, str]:
+    """The page's class/id tokens that name a box by a part, each with its rule."""
+    if not _BOX_PART_ANY.search(" ".join(tokens)):
+        return {}
+    found: dict[str, str] = {}
+    for token in tokens:
+        for rule, part in _BOX_PARTS:
+            if part.search(token):
+                found[token] = rule
+                break
+    return found
+
+
+def _part_hits(tagged: list[Any], parts: dict[str, str]) -> list[tuple[Any, str]]:
+    """Containers carrying a token of `parts`; never one holding the headline or an
+    `<article>` (a wrapper of the whole post whose class says "comments-open")."""
+    hits: list[tuple[Any, str]] = []
+    for el in tagged:
+        if not isinstance(el.tag, str) or el.tag.lower() not in _BOX_PART_TAGS:
+            continue
+        ident = el.get("id")
+        rule = parts.get(ident) if ident else None
+        if rule is None:
+            rule = next((parts[t] for t in (el.get("class") or "").split() if t in parts), None)
+        if rule is None or el.find(".//h1") is not None or el.find(".//article") is not None:
+            continue
+        hits.append((el, rule))
+    return hits
 
 
 _CHROME_HINT = re.compile("tagline|site-description|slogan|site-title|site-branding")

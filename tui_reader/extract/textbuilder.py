@@ -222,9 +222,12 @@ def inline(el: Any, tb: TextBuilder) -> None:
     """Text of `el`'s content (not its tail) into `tb`."""
     tb.add(el.text)
     prev_tail_empty = False
+    prev_link = False
     for i, child in enumerate(el):
         role = role_of(child)
-        if i and prev_tail_empty and role != "br":
+        if i and prev_tail_empty and (role == "a" or prev_link):
+            # trafilatura drops the space between adjacent links; between two pieces of
+            # formatting it keeps what the page had ("<b>a</b><b>nd</b>" is one word)
             tb.sep_pending = True
         if role == "br":
             tb.newline()
@@ -248,6 +251,7 @@ def inline(el: Any, tb: TextBuilder) -> None:
         tb.sep_pending = False
         tail = child.tail
         prev_tail_empty = not tail or not tail.strip()
+        prev_link = role == "a"
         if tail and tail.strip():
             tb.add(tail)
         elif tail:

@@ -162,6 +162,9 @@ class Fetcher:
         self.max_inline_wait = max_inline_wait
         self.user_agent = config.user_agent or USER_AGENT
         self._global = asyncio.Semaphore(config.concurrency)
+        # Conditional requests have as many slots again: a 304 answers them without a body, so
+        # a run where most feeds are unchanged waits on latency, not on the client's work.
+        self._conditional = asyncio.Semaphore(config.concurrency)
         # Connections by host, as many as the politeness lets be in flight (unless `pools`).
         self._pools = HostPools(self.politeness.connections) if pools is None else pools
         self._client = httpx.AsyncClient(
@@ -192,12 +195,16 @@ class Fetcher:
         await self._client.aclose()
 
     @contextlib.asynccontextmanager
-    async def slot(self, host: str) -> AsyncIterator[None]:
+    async def _slot(self, host: str, conditional: bool = False) -> AsyncIterator[None]:
+        # The host's slot first, so a request waiting on a busy host holds no global slot.
+        slots = self._conditional if conditional else self._global
+        async with self.politeness.request(host), slots:
+            yield
+
+    def slot(self, host: str) -> contextlib.AbstractAsyncContextManager[None]:
         """One request to `host` in flight: its host's slot and one of the run's (a page
         worker's requests take theirs here, through the program)."""
-        # The host's slot first, so a request waiting on a busy host holds no global slot.
-        async with self.politeness.request(host), self._global:
-            yield
+        return self._slot(host)
 
     async def fetch(
         self,
@@ -214,6 +221,7 @@ class Fetcher:
         already has that page). Raises FetchError with a one-line reason.
         """
         headers = {"Accept": accept}
+        conditional = info is not None and bool(info.etag or info.last_modified)
         if info is not None:
             if info.etag:
                 headers["If-None-Match"] = info.etag
@@ -225,7 +233,7 @@ class Fetcher:
         permanent_url = url
         permanent = True
         while True:
-            raw = await self._request(current, headers)
+            raw = await self._request(current, headers, conditional)
             location = raw.headers.get("location", "")
             if raw.status not in REDIRECT_CODES or not location:
                 return FetchResult(
@@ -263,14 +271,15 @@ class Fetcher:
                     stopped=True,
                 )
 
-    async def _request(self, url: str, headers: dict[str, str]) -> _Raw:
-        """One hop, retried with exponential backoff on transient failures."""
+    async def _request(self, url: str, headers: dict[str, str], conditional: bool = False) -> _Raw:
+        """One hop, retried with exponential backoff on transient failures; `conditional`: it
+        carries validators (If-None-Match, If-Modified-Since), so it takes a conditional slot."""
         retries = self.config.retries
         waited_inline = False
         attempt = 0
         while True:
             try:
-                raw = await self._attempt(url, headers)
+                raw = await self._attempt(url, headers, conditional)
             except Transient as exc:
                 if attempt >= retries:
                     error = Unreachable if exc.unreachable else FetchError
@@ -295,11 +304,11 @@ class Fetcher:
         backoff = self.config.retry_backoff  # doubled each time, with jitter
         await asyncio.sleep(backoff * (2**attempt) * random.uniform(0.75, 1.25))
 
-    async def _attempt(self, url: str, headers: dict[str, str]) -> _Raw:
+    async def _attempt(self, url: str, headers: dict[str, str], conditional: bool) -> _Raw:
         total = self.config.total_timeout
         try:
             async with (
-                self.slot(_host(url)),
+                self._slot(_host(url), conditional),
                 asyncio.timeout(total),
                 self._client.stream("GET", url, headers=headers) as response,
             ):

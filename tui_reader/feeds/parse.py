@@ -1,4 +1,8 @@
-"""Feed parsing with feedparser: a pure function of (bytes, url, headers), run in the process pool."""
+"""Feed parsing with feedparser: a pure function of (bytes, url, headers), run in the process pool.
+
+What it makes (`ParsedFeed`, `ParsedItem`) and its errors live in `feeds.parsed`, which imports no
+feedparser: the main process reads them without loading the parser.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,6 @@ import html
 import inspect
 import re
 import textwrap
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urljoin
@@ -17,7 +20,10 @@ import feedparser.mixin
 
 from tui_reader.feeds.decode import decode_html
 from tui_reader.feeds.links import find_feed_links
-from tui_reader.models import pickled_by_fields
+from tui_reader.feeds.parsed import FeedParseError as FeedParseError
+from tui_reader.feeds.parsed import NotAFeed as NotAFeed
+from tui_reader.feeds.parsed import ParsedFeed as ParsedFeed
+from tui_reader.feeds.parsed import ParsedItem as ParsedItem
 from tui_reader.sanitize import clean_line, clean_text, error_line, is_safe_url
 
 # A feed item whose content holds at least this much text may be the whole article.
@@ -106,47 +112,6 @@ def _pop_without_needless_translate() -> Any:
 _fast_pop = _pop_without_needless_translate()
 if _fast_pop is not None:
     feedparser.mixin._FeedParserMixin.pop = _fast_pop
-
-
-class FeedParseError(Exception):
-    """The content is not a usable feed; the message says why in one line."""
-
-
-class NotAFeed(FeedParseError):
-    """An HTML page where a feed was expected; `feeds` are the feeds it advertises."""
-
-    def __init__(self, message: str, feeds: tuple[str, ...] = ()) -> None:
-        super().__init__(message)
-        self.feeds = feeds
-
-
-@pickled_by_fields
-@dataclass(frozen=True, slots=True)
-class ParsedItem:
-    title: str
-    link: str
-    guid: str
-    author: str
-    published: datetime
-    summary: str
-    content_html: str
-    language: str
-    # Whether `content_html` looks like the whole article rather than a teaser.
-    content_complete: bool
-    # The article this item credits as its source (RSS/Atom `<source>`), if another site's.
-    source_url: str = ""
-
-
-@pickled_by_fields
-@dataclass(frozen=True, slots=True)
-class ParsedFeed:
-    url: str
-    title: str
-    site_url: str
-    language: str
-    items: tuple[ParsedItem, ...]
-    # One line per item left out, saying why (no link, duplicate guid...).
-    skipped: tuple[str, ...] = ()
 
 
 def html_to_text(fragment: str) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 
 from tui_reader.config import Config, FeedConfig
 from tui_reader.feeds.links import site_of
-from tui_reader.feeds.parse import ParsedItem
+from tui_reader.feeds.parsed import ParsedItem, PlainContent
 from tui_reader.models import Article
 from tui_reader.pending import pending_article
 from tui_reader.pipeline.items import _Story
@@ -122,10 +122,16 @@ class Extractor:
         return article, article is not None
 
     def pending_article(
-        self, feed: FeedConfig, html: str, url: str, language: str
+        self,
+        feed: FeedConfig,
+        html: str,
+        url: str,
+        language: str,
+        plain: PlainContent | None = None,
     ) -> Article | None:
-        """A feed item's article left pending, counted in its site's stats by its plain text."""
-        article = pending_article(html, url, language)
+        """A feed item's article left pending, counted in its site's stats by its plain text
+        (`plain`, if the parse's worker made it)."""
+        article = pending_article(html, url, language, plain)
         if article is None:
             return None
         return self.learn(site_of(url), article, self.extraction.rules(feed))
@@ -205,7 +211,7 @@ class Extractor:
             article: Article | None = None
             try:
                 declared = feed.language or item.language
-                article = self.pending_article(feed, item.content_html, url, declared)
+                article = self.pending_article(feed, item.content_html, url, declared, item.plain)
             except Exception as exc:  # one item's content never takes the feed down
                 LOG.warning("content of %s not kept: %s", url, error_line(exc))
             future.set_result(article)

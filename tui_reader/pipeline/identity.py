@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from tui_reader.feeds.links import canonical_url, entry_id, kept_url, title_key
-from tui_reader.feeds.parse import ParsedItem
+from tui_reader.feeds.parsed import ParsedItem
 from tui_reader.models import Entry
 from tui_reader.pipeline.ledger import Ledger
 from tui_reader.ports import RunStore
@@ -45,14 +45,16 @@ class Identities:
         """An id whose page redirected elsewhere maps to the article's id (kept in the store)."""
         return self.store.alias(eid) or eid
 
-    def of_url(self, url: str) -> str:
-        """The entry id of a URL met on the way (a redirect, a page's final URL)."""
-        return self.resolve(entry_id(canonical_url(url)))
+    def of_url(self, url: str, canonical: str = "") -> str:
+        """The entry id of a URL met on the way (a redirect, a page's final URL); `canonical`:
+        the URL canonicalised already (by the worker that parsed its feed), if it was."""
+        return self.resolve(entry_id(canonical or canonical_url(url)))
 
-    def identify(self, link: str) -> StoryId:
-        """An item's identity; what it reads of the stored entry is kept in the ledger."""
-        eid = self.of_url(link)
-        kept = kept_url(link)
+    def identify(self, link: str, canonical: str = "", kept: str = "") -> StoryId:
+        """An item's identity; what it reads of the stored entry is kept in the ledger.
+        `canonical`, `kept`: the link's, if the worker that parsed its feed made them."""
+        eid = self.of_url(link, canonical)
+        kept = kept or kept_url(link)
         stored = self.store.entry(eid)
         self.ledger.seen(eid, stored)
         if stored is None:

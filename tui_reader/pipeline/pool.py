@@ -18,13 +18,21 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from tui_reader import lifeline
 from tui_reader.config import Config, FeedConfig, merge_tables
 from tui_reader.models import Article
-from tui_reader.poolwork import PRELOAD, ExtractSource, _extract_job
+from tui_reader.poolwork import FEED_PRELOAD, PRELOAD, ExtractSource, _extract_job
 from tui_reader.ports import RunStore
 
 if TYPE_CHECKING:
     from tui_reader.pipeline.pageworkers import PageWorkers
 
-__all__ = ["ExtractSource", "Pool", "_extract_job", "make_executor", "stored_stats"]
+__all__ = [
+    "FEED_PRELOAD",
+    "PRELOAD",
+    "ExtractSource",
+    "Pool",
+    "_extract_job",
+    "make_executor",
+    "stored_stats",
+]
 
 T = TypeVar("T")
 
@@ -48,15 +56,18 @@ def start_resource_tracker() -> None:
         resource_tracker.ensure_running()
 
 
-def make_executor(config: Config) -> Executor:
-    """The run's process pool, started by forkserver: forking a multi-threaded reader is unsafe."""
+def make_executor(config: Config, preload: tuple[str, ...] = PRELOAD) -> Executor:
+    """The run's process pool, started by forkserver: forking a multi-threaded reader is unsafe.
+
+    `preload`: the modules the fork server imports before forking the workers (`FEED_PRELOAD`
+    for a run that gets no pages: trafilatura costs 0.2 s there before the first parse)."""
     start_resource_tracker()
     workers = config.fetch.workers or os.cpu_count() or 1
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
     context = multiprocessing.get_context(method)
     if method == "forkserver":
         # Imported once by the fork server (when it starts), not by every worker.
-        context.set_forkserver_preload(list(PRELOAD))
+        context.set_forkserver_preload(list(preload))
     return ProcessPoolExecutor(
         max_workers=workers,
         mp_context=context,
@@ -70,15 +81,18 @@ class Pool:
     executor), else the caller's `executor`, else a process pool; started when first needed (a
     run where every feed answers 304 costs no processes) and shut down by `close`."""
 
-    def __init__(self, config: Config, executor: Executor | None = None) -> None:
+    def __init__(
+        self, config: Config, executor: Executor | None = None, preload: tuple[str, ...] = PRELOAD
+    ) -> None:
         self.config = config
         self.executor = executor
+        self.preload = preload
         self.own = False
         self.workers: PageWorkers | None = None
 
     def get(self) -> Executor:
         if self.executor is None:
-            self.executor = make_executor(self.config)
+            self.executor = make_executor(self.config, self.preload)
             self.own = True
         return self.executor
 

@@ -21,7 +21,8 @@ from typing import Any, ParamSpec, TypeVar
 from tui_reader.config import Config, FeedConfig
 from tui_reader.feeds.fetch import Fetcher, FetchError, HTTPInfo
 from tui_reader.feeds.links import same_site
-from tui_reader.feeds.parse import FeedParseError, ParsedFeed, parse_feed
+from tui_reader.feeds.parsed import FeedParseError, ParsedFeed
+from tui_reader.feedwork import parse_job
 from tui_reader.filters import Killfile
 from tui_reader.indexing import forget_in_search
 from tui_reader.models import Article, Entry, FeedResult, FeedState, FetchSummary, utcnow
@@ -33,7 +34,7 @@ from tui_reader.pipeline.items import Mode, _log_skipped, _Story, _uses_feed_con
 from tui_reader.pipeline.ledger import Ledger
 from tui_reader.pipeline.pages import Pages
 from tui_reader.pipeline.pageworkers import PageWorkers
-from tui_reader.pipeline.pool import Pool
+from tui_reader.pipeline.pool import FEED_PRELOAD, PRELOAD, Pool
 from tui_reader.pipeline.stories import Stories
 from tui_reader.ports import Retriever, RunStore
 from tui_reader.sanitize import error_line
@@ -139,9 +140,10 @@ class _Run:
             self.store.put_feed_state(state)
             return result
         try:
-            parsed = await self.pool.run(
-                functools.partial(parse_feed, now=now), res.content, res.final_url, res.headers
+            job = functools.partial(
+                parse_job, now=now, language=feed.language, mode=self.mode(feed)
             )
+            parsed = await self.pool.run(job, res.content, res.final_url, res.headers)
         except FeedParseError as exc:
             self.store.put_feed_state(replace(state, status="error", error=error_line(exc)))
             return FeedResult(feed.url, "failed", error=error_line(exc), status_code=200)
@@ -156,7 +158,9 @@ class _Run:
         items = kept_items(
             parsed.items, now, keep_days(self.config, feed), self.config.storage.keep_entries
         )
-        identities = [self.identities.identify(item.link) for item in items]
+        identities = [
+            self.identities.identify(item.link, item.canonical, item.kept) for item in items
+        ]
         feed_site = parsed.site_url or feed.url
         self.extractor.extract_feed_content(
             feed,
@@ -292,12 +296,12 @@ async def update(
     if feeds is None:
         feeds = effective_feeds(config, store)
     run: _Run | None = None
-    pool = Pool(config, executor)
+    pool = Pool(config, executor, PRELOAD if fulltext else FEED_PRELOAD)
     try:
         async with contextlib.AsyncExitStack() as stack:
             if retriever is None:
                 retriever = await stack.enter_async_context(Fetcher(config.fetch))
-                if executor is None:  # the run's own: pages fetched and extracted in workers
+                if executor is None and fulltext:  # pages fetched and extracted in workers
                     pool.workers = PageWorkers(config, store.page_cache, retriever)
                     stack.push_async_callback(pool.workers.aclose)
             run = _Run(
@@ -317,6 +321,8 @@ async def update(
     finally:
         pool.close()
         store.flush_raws()
+        if run is not None:
+            run.index.flush()
     removed = store.prune(
         keep_days_by_feed(config, feeds), keep_entries=config.storage.keep_entries
     )

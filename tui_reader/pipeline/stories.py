@@ -12,7 +12,7 @@ from datetime import datetime
 
 from tui_reader.config import FeedConfig
 from tui_reader.feeds.links import same_site, site_of
-from tui_reader.feeds.parse import ParsedFeed, ParsedItem
+from tui_reader.feeds.parsed import ParsedFeed, ParsedItem
 from tui_reader.models import Article, Entry
 from tui_reader.pipeline.extracting import Extractor
 from tui_reader.pipeline.identity import Identities, StoryId
