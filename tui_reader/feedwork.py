@@ -39,14 +39,22 @@ def parse_job(
 
 
 def prepared(item: ParsedItem, language: str = "", mode: str = "feed") -> ParsedItem:
-    """The item with what the run would make of it alone (`canonical`, `plain`)."""
-    from tui_reader.feeds.links import canonical_url
+    """The item with what the run would make of it alone (`canonical`, `kept`, `plain`,
+    `summary_language`)."""
+    from tui_reader.feeds.links import canonical_url, kept_url
+    from tui_reader.language import summary_language
     from tui_reader.pending import plain_content
 
+    declared = language or item.language
     plain = None
     uses_content = mode == "feed" or (mode == "auto" and item.content_complete)
     if item.content_html and uses_content:
-        declared = language or item.language
         paragraphs, checked = plain_content(item.content_html, declared)
         plain = PlainContent(tuple(paragraphs), declared, checked)
-    return replace(item, canonical=canonical_url(item.link), plain=plain)
+    return replace(
+        item,
+        canonical=canonical_url(item.link),
+        kept=kept_url(item.link),
+        plain=plain,
+        summary_language=(declared, summary_language(item.title, item.summary, declared)),
+    )

@@ -70,3 +70,10 @@ def contradicts(text: str, declared: str) -> str:
     if best != declared and scores[best] >= MIN_WORDS and scores[best] > 2 * scores[declared]:
         return best
     return ""
+
+
+def summary_language(title: str, summary: str, declared: str) -> str:
+    """An entry's language from its declaration (its primary code) unless its title and
+    summary plainly contradict it: the language of an entry that has no article."""
+    primary = primary_code(declared)
+    return contradicts(f"{title}\n{summary}", primary) or primary

@@ -8,7 +8,7 @@ class is laid out in a given version of the code.
 from __future__ import annotations
 
 import operator
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from typing import Any, Literal, TypeVar
 
@@ -277,7 +277,9 @@ class FeedState:
     retry_after: datetime | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        # Not `asdict` (it deep-copies): a warm run writes every feed's state, and its values
+        # are strings and instants.
+        data = {name: getattr(self, name) for name in _FEED_STATE_FIELDS}
         for name in ("last_fetch", "last_ok", "retry_after"):
             data[name] = _ts(getattr(self, name))
         return data
@@ -289,6 +291,9 @@ class FeedState:
         for name in ("last_fetch", "last_ok", "retry_after"):
             values[name] = _dt(values.get(name))
         return cls(**values)
+
+
+_FEED_STATE_FIELDS = tuple(f.name for f in fields(FeedState))
 
 
 FeedOutcome = Literal["ok", "not_modified", "failed", "gone", "skipped"]

@@ -16,9 +16,10 @@ from feedserver import CountingExecutor, FeedServer, Route
 
 from tui_reader.config import Config, FeedConfig
 from tui_reader.feeds.fetch import Fetcher, HTTPInfo
-from tui_reader.feeds.links import canonical_url
+from tui_reader.feeds.links import canonical_url, kept_url
 from tui_reader.feeds.parse import parse_feed
 from tui_reader.feedwork import parse_job
+from tui_reader.language import summary_language
 from tui_reader.models import Article, Entry
 from tui_reader.pending import pending_article, plain_content
 from tui_reader.pipeline import update
@@ -68,8 +69,16 @@ def test_the_job_gives_each_item_the_runs_own_canonical_link_and_plain_content(
     prepared = parse_job(content, feedserver.url("/feed"), {}, now=NOW, language="pt")
     assert [i.link for i in prepared.items] == [i.link for i in plain.items]
     for bare, item in zip(plain.items, prepared.items, strict=True):
-        assert bare.canonical == "" and bare.plain is None  # the parse alone fills neither
+        # the parse alone fills none of them
+        assert (bare.canonical, bare.kept, bare.plain, bare.summary_language) == (
+            "",
+            "",
+            None,
+            None,
+        )
         assert item.canonical == canonical_url(item.link)
+        assert item.kept == kept_url(item.link)
+        assert item.summary_language == ("pt", summary_language(item.title, item.summary, "pt"))
         if not item.content_html:
             assert item.plain is None
             continue
@@ -86,6 +95,7 @@ def test_the_job_gives_each_item_the_runs_own_canonical_link_and_plain_content(
         other = pending_article(item.content_html, url, "en", item.plain)
         assert other == pending_article(item.content_html, url, "en")
     assert prepared.items[0].plain is not None and prepared.items[0].plain.language == "es"
+    assert "utm_" in prepared.items[0].link and "utm_" not in prepared.items[0].kept
 
 
 def test_a_page_mode_feed_gets_no_plain_text_it_would_not_use(feedserver: FeedServer) -> None:

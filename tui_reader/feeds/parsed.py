@@ -55,9 +55,13 @@ class ParsedItem:
     # The article this item credits as its source (RSS/Atom `<source>`), if another site's.
     source_url: str = ""
     # Filled in the parse's worker (`tui_reader.feedwork`), else "" / None and made by the run:
-    # the link canonicalised (`links.canonical_url`), the content as plain text.
+    # the link canonicalised (`links.canonical_url`) and as an entry keeps it (`links.kept_url`),
+    # the content as plain text, and (declared, the language the title and summary give under
+    # that declaration: `pipeline.items._language`).
     canonical: str = ""
+    kept: str = ""
     plain: PlainContent | None = None
+    summary_language: tuple[str, str] | None = None
 
 
 @pickled_by_fields

@@ -50,10 +50,11 @@ class Identities:
         the URL canonicalised already (by the worker that parsed its feed), if it was."""
         return self.resolve(entry_id(canonical or canonical_url(url)))
 
-    def identify(self, link: str, canonical: str = "") -> StoryId:
-        """An item's identity; what it reads of the stored entry is kept in the ledger."""
+    def identify(self, link: str, canonical: str = "", kept: str = "") -> StoryId:
+        """An item's identity; what it reads of the stored entry is kept in the ledger.
+        `canonical`, `kept`: the link's, if the worker that parsed its feed made them."""
         eid = self.of_url(link, canonical)
-        kept = kept_url(link)
+        kept = kept or kept_url(link)
         stored = self.store.entry(eid)
         self.ledger.seen(eid, stored)
         if stored is None:

@@ -12,7 +12,7 @@ from typing import Literal
 
 from tui_reader.config import FeedConfig
 from tui_reader.feeds.parsed import ParsedFeed, ParsedItem
-from tui_reader.language import contradicts, primary_code
+from tui_reader.language import summary_language
 from tui_reader.models import Article, Entry
 from tui_reader.sanitize import clean_line
 
@@ -41,8 +41,9 @@ def _language(declared: str, item: ParsedItem, article: Article | None) -> str:
     text in the worker), else the declaration, unless the title and summary contradict it."""
     if article is not None and article.language:
         return article.language
-    primary = primary_code(declared)
-    return contradicts(f"{item.title}\n{item.summary}", primary) or primary
+    if item.summary_language is not None and item.summary_language[0] == declared:
+        return item.summary_language[1]  # made in the worker that parsed the feed
+    return summary_language(item.title, item.summary, declared)
 
 
 def kept_items(

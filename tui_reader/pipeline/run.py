@@ -157,7 +157,9 @@ class _Run:
         items = kept_items(
             parsed.items, now, keep_days(self.config, feed), self.config.storage.keep_entries
         )
-        identities = [self.identities.identify(item.link, item.canonical) for item in items]
+        identities = [
+            self.identities.identify(item.link, item.canonical, item.kept) for item in items
+        ]
         feed_site = parsed.site_url or feed.url
         self.extractor.extract_feed_content(
             feed,
