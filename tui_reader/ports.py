@@ -8,7 +8,7 @@ real store on a temp dir and a retriever of its own, and nothing patches a modul
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -35,7 +35,7 @@ class Retriever(Protocol):
         *,
         info: HTTPInfo | None = ...,
         accept: str = ...,
-        stop: Callable[[str], bool] | None = ...,
+        stop: Callable[[str], bool | Awaitable[bool]] | None = ...,
     ) -> FetchResult: ...
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import email.utils
+import inspect
 import random
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
@@ -124,6 +125,10 @@ class _Raw:
     retry_after: datetime | None = None
 
 
+async def _verdict(answer: bool | Awaitable[bool]) -> bool:
+    return await answer if inspect.isawaitable(answer) else bool(answer)
+
+
 def _valid_url(url: str) -> bool:
     try:
         httpx.URL(url)
@@ -196,18 +201,24 @@ class Fetcher:
         async with self.politeness.request(host), slots:
             yield
 
+    def slot(self, host: str) -> contextlib.AbstractAsyncContextManager[None]:
+        """One request to `host` in flight: its host's slot and one of the run's (a page
+        worker's requests take theirs here, through the program)."""
+        return self._slot(host)
+
     async def fetch(
         self,
         url: str,
         *,
         info: HTTPInfo | None = None,
         accept: str = FEED_ACCEPT,
-        stop: Callable[[str], bool] | None = None,
+        stop: Callable[[str], bool | Awaitable[bool]] | None = None,
     ) -> FetchResult:
         """GET `url`, following up to ten redirects by hand to tell permanent from temporary.
 
-        `stop(target)` is asked before each hop; True ends the chain there without fetching it
-        (the caller already has that page). Raises FetchError with a one-line reason.
+        `stop(target)` is asked before each hop (awaited if it returns an awaitable: a page
+        worker asks the program); True ends the chain there without fetching it (the caller
+        already has that page). Raises FetchError with a one-line reason.
         """
         headers = {"Accept": accept}
         conditional = info is not None and bool(info.etag or info.last_modified)
@@ -249,7 +260,7 @@ class Fetcher:
             else:
                 permanent = False
             current = target
-            if stop is not None and stop(target):
+            if stop is not None and await _verdict(stop(target)):
                 return FetchResult(
                     url=url,
                     final_url=target,

@@ -19,6 +19,7 @@ from tui_reader.feeds.parsed import ParsedItem, PlainContent
 from tui_reader.models import Article
 from tui_reader.pending import pending_article
 from tui_reader.pipeline.items import _Story
+from tui_reader.pipeline.pageworkers import PageJob
 from tui_reader.pipeline.pool import (
     ExtractSource,
     Pool,
@@ -57,7 +58,10 @@ class Extractor:
         fetch = self.config.fetch
         workers = fetch.workers or os.cpu_count() or 1
         # Enough pages in flight to keep the pool busy over the network's latency, no more.
-        self.slots = asyncio.Semaphore(max(fetch.concurrency, 3 * workers))
+        # A page worker's page holds its slot in the worker, where the page is: twice as many
+        # keep both workers busy while the other pages wait for the network.
+        share = 2 if self.pool.workers is not None else 1
+        self.slots = asyncio.Semaphore(max(share * fetch.concurrency, 3 * workers))
 
     def site_stats(self, site: str) -> Any:
         if site not in self.stats:
@@ -76,13 +80,18 @@ class Extractor:
         source: ExtractSource,
         feed: FeedConfig,
         language: str = "",
+        job: PageJob | None = None,
     ) -> tuple[Article | None, bool]:
         """Extract once per run per entry; returns the article and whether this call made it.
 
         A feed item's content is kept for conversion when first opened (`pending`): here only
-        its plain text, at once, in this process.
+        its plain text, at once, in this process. `job`: a page in its page worker, which has
+        the page (`html` is not needed), kept there and extracted there unless another page
+        of this run is this article's extraction.
         """
         pending = self.extractions.get((eid, source))
+        if pending is not None and job is not None:
+            job.keep(eid)
         if pending is not None:
             made = (eid, source) in self.unclaimed
             self.unclaimed.discard((eid, source))
@@ -97,9 +106,13 @@ class Extractor:
             else:
                 site = site_of(url)
                 rules = self.extraction.rules(feed)
-                extracted = await self.pool.run(
-                    _extract_job, html, url, rules, self.site_stats(site), source, language
-                )
+                stats = self.site_stats(site)
+                if job is not None:
+                    extracted = await job.extract(eid, rules, stats, language)
+                else:
+                    extracted = await self.pool.run(
+                        _extract_job, html, url, rules, stats, source, language
+                    )
                 article = self.learn(site, extracted, rules)
         except Exception as exc:  # a broken worker must not take the feed down with it
             LOG.warning("extraction of %s failed: %s", url, error_line(exc))
@@ -135,6 +148,7 @@ class Extractor:
 
         rules = self.extraction.rules(feed)
         again: list[tuple[_Story, asyncio.Future[Article]]] = []
+        flushed = False
         for story in stories:
             article = story.article
             if article is None or not story.extracted or article.source == "summary":
@@ -145,6 +159,9 @@ class Extractor:
             stats = self.stats.get(site)
             if not learnt_since(article, stats, rules):
                 continue
+            if not flushed:  # a page worker's pages, written before one is read back
+                await self.pool.flush_pages()
+                flushed = True
             raw = self.store.raw(story.entry.id)
             if raw is None:
                 continue

@@ -15,10 +15,12 @@ from urllib.parse import urlsplit
 from tui_reader.config import FeedConfig
 from tui_reader.feeds.fetch import PAGE_ACCEPT, FetchError, FetchResult, status_error
 from tui_reader.feeds.links import article_url, kept_url, same_site, unwrap_url
+from tui_reader.pagework import Fetched
 from tui_reader.pipeline.extracting import Extractor
 from tui_reader.pipeline.identity import Identities, StoryId
 from tui_reader.pipeline.items import _Page
 from tui_reader.pipeline.ledger import Ledger
+from tui_reader.pipeline.pageworkers import PageJob
 from tui_reader.ports import Retriever, RunStore
 
 LOG = logging.getLogger("tui_reader.pipeline")
@@ -76,20 +78,31 @@ class Pages:
         except BaseException:
             gate.release()
             raise
+        stop = functools.partial(self.known, feed_site=feed_site)
         try:
+            workers = self.extractor.pool.workers
+            if workers is not None:  # fetched, kept and extracted in the host's page worker
+                job = await workers.page(host, target, sid.link, stop)
+                try:
+                    fetched = await job.fetched()
+                finally:
+                    gate.release()
+                return await self._in_worker(sid, feed, language, feed_site, fetched, job)
             try:
-                res = await self.fetcher.fetch(
-                    target,
-                    accept=PAGE_ACCEPT,
-                    stop=functools.partial(self.known, feed_site=feed_site),
-                )
+                res = await self.fetcher.fetch(target, accept=PAGE_ACCEPT, stop=stop)
             finally:
                 gate.release()
-            fetched = self._fetched_page(sid, res, feed_site)
+            html = res.text() if res.ok else ""
+            url = ""
+            if res.ok:
+                url = article_url(
+                    sid.link, res.final_url, html, redirected_from_elsewhere=res.crossed_hosts
+                )
+            found = self._fetched_page(sid, _fetched(res, url), feed_site)
             del res  # the page's bytes: only its text is needed from here on
-            if isinstance(fetched, _Page):
-                return fetched
-            final_id, url, html = fetched
+            if isinstance(found, _Page):
+                return found
+            final_id, url = found
             self.store.put_raw_later(final_id, html, "page")  # written a batch at a time
             article, made = await self.extractor.extract(
                 final_id, html, url, "page", feed, language
@@ -101,10 +114,28 @@ class Pages:
         finally:
             slots.release()
 
-    def _fetched_page(
-        self, sid: StoryId, res: FetchResult, feed_site: str
-    ) -> _Page | tuple[str, str, str]:
-        """The page as fetched: a _Page if there is nothing to extract, else (id, URL, text)."""
+    async def _in_worker(
+        self,
+        sid: StoryId,
+        feed: FeedConfig,
+        language: str,
+        feed_site: str,
+        fetched: Fetched,
+        job: PageJob,
+    ) -> _Page:
+        """A page a worker fetched: dropped, kept, or kept and extracted there."""
+        found = self._fetched_page(sid, fetched, feed_site)
+        if isinstance(found, _Page):
+            job.drop()
+            return found
+        final_id, url = found
+        article, made = await self.extractor.extract(
+            final_id, "", url, "page", feed, language, job=job
+        )
+        return _Page(final_id, url, article, made)
+
+    def _fetched_page(self, sid: StoryId, res: Fetched, feed_site: str) -> _Page | tuple[str, str]:
+        """The page as fetched: a _Page if there is nothing to extract, else (id, URL)."""
         if res.stopped:
             final_id = self.identities.of_url(res.final_url)
             stored = self.store.entry(final_id)
@@ -114,16 +145,13 @@ class Pages:
         if not res.ok:
             LOG.info("page %s: %s", res.url, status_error(res.status))
             return _Page(sid.id, sid.kept)
-        html = res.text()
-        url = article_url(
-            sid.link, res.final_url, html, redirected_from_elsewhere=res.crossed_hosts
-        )
+        url = res.article_url
         final_id = self.identities.of_url(url)
         self.alias(sid.id, final_id)
         own = bool(feed_site) and same_site(url, feed_site)
         if self.ledger.has_full_article(final_id, "page", own):
             return _Page(final_id, url)
-        return final_id, url, html
+        return final_id, url
 
     def alias(self, eid: str, final_id: str) -> None:
         if eid != final_id:
@@ -132,3 +160,7 @@ class Pages:
     def forget(self, key: str) -> None:
         """Drop this run's page work under `key` (its story is stored whole)."""
         self.pages.pop(key, None)
+
+
+def _fetched(res: FetchResult, url: str) -> Fetched:
+    return Fetched(res.url, res.final_url, res.status, res.stopped, url)

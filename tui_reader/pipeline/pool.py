@@ -13,13 +13,16 @@ import os
 import sys
 from collections.abc import Callable, Mapping
 from concurrent.futures import Executor, ProcessPoolExecutor
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from tui_reader import lifeline
 from tui_reader.config import Config, FeedConfig, merge_tables
 from tui_reader.models import Article
 from tui_reader.poolwork import FEED_PRELOAD, PRELOAD, ExtractSource, _extract_job
 from tui_reader.ports import RunStore
+
+if TYPE_CHECKING:
+    from tui_reader.pipeline.pageworkers import PageWorkers
 
 __all__ = [
     "FEED_PRELOAD",
@@ -34,7 +37,7 @@ __all__ = [
 T = TypeVar("T")
 
 
-def _start_resource_tracker() -> None:
+def start_resource_tracker() -> None:
     """Start multiprocessing's resource tracker even where stderr has no file descriptor.
 
     The tracker is handed `sys.stderr.fileno()`; inside a running Textual app stderr is a
@@ -58,7 +61,7 @@ def make_executor(config: Config, preload: tuple[str, ...] = PRELOAD) -> Executo
 
     `preload`: the modules the fork server imports before forking the workers (`FEED_PRELOAD`
     for a run that gets no pages: trafilatura costs 0.2 s there before the first parse)."""
-    _start_resource_tracker()
+    start_resource_tracker()
     workers = config.fetch.workers or os.cpu_count() or 1
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
     context = multiprocessing.get_context(method)
@@ -74,8 +77,9 @@ def make_executor(config: Config, preload: tuple[str, ...] = PRELOAD) -> Executo
 
 
 class Pool:
-    """The run's pool: the caller's `executor`, else a process pool started when first needed
-    (a run where every feed answers 304 costs no processes) and shut down by `close`."""
+    """The run's pool: the run's page workers (`workers`: the run's own fetcher, no caller's
+    executor), else the caller's `executor`, else a process pool; started when first needed (a
+    run where every feed answers 304 costs no processes) and shut down by `close`."""
 
     def __init__(
         self, config: Config, executor: Executor | None = None, preload: tuple[str, ...] = PRELOAD
@@ -84,6 +88,7 @@ class Pool:
         self.executor = executor
         self.preload = preload
         self.own = False
+        self.workers: PageWorkers | None = None
 
     def get(self) -> Executor:
         if self.executor is None:
@@ -92,8 +97,16 @@ class Pool:
         return self.executor
 
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
+        if self.workers is not None:
+            result: T = await self.workers.call(fn, *args)
+            return result
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self.get(), fn, *args)
+
+    async def flush_pages(self) -> None:
+        """The pages the page workers keep, written (before the run reads one back)."""
+        if self.workers is not None:
+            await self.workers.flush()
 
     def close(self) -> None:
         """Shut the run's own pool down (a caller's is the caller's to shut)."""

@@ -33,6 +33,7 @@ from tui_reader.pipeline.index import RunIndex
 from tui_reader.pipeline.items import Mode, _log_skipped, _Story, _uses_feed_content, kept_items
 from tui_reader.pipeline.ledger import Ledger
 from tui_reader.pipeline.pages import Pages
+from tui_reader.pipeline.pageworkers import PageWorkers
 from tui_reader.pipeline.pool import FEED_PRELOAD, PRELOAD, Pool
 from tui_reader.pipeline.stories import Stories
 from tui_reader.ports import Retriever, RunStore
@@ -300,6 +301,9 @@ async def update(
         async with contextlib.AsyncExitStack() as stack:
             if retriever is None:
                 retriever = await stack.enter_async_context(Fetcher(config.fetch))
+                if executor is None and fulltext:  # pages fetched and extracted in workers
+                    pool.workers = PageWorkers(config, store.page_cache, retriever)
+                    stack.push_async_callback(pool.workers.aclose)
             run = _Run(
                 config,
                 store,

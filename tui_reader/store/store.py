@@ -25,11 +25,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tui_reader.models import Article, Entry, EntryRow, FeedState, utcnow
-from tui_reader.store.caches import MAIN_SETTINGS, PAGE_IN_DB_BYTES, open_cache
+from tui_reader.store.caches import MAIN_SETTINGS, open_cache
 from tui_reader.store.errors import storage_errors as _storage_errors
 from tui_reader.store.lock import fetch_lock
 from tui_reader.store.merge import Merged, merged_entry, replaces_unseen
-from tui_reader.store.pages import RawPages
+from tui_reader.store.pages import RawPages, open_page_cache
 from tui_reader.store.readonly import Places
 from tui_reader.store.upkeep import cache_problems, expired, index_problems, rows_by_feed
 from tui_reader.store.user import UserState
@@ -62,15 +62,8 @@ class Store(UserState, RawPages):
         self._main = open_cache(self._places.cache("main"), **MAIN_SETTINGS)
         super().__init__(self._places.store_root())
         self.root = self.data_dir / "store"  # what messages name, even for a read-only copy
-        self._pages = open_cache(
-            self._places.pages,
-            eviction_policy="least-recently-stored",
-            size_limit=page_cache_bytes,
-            statistics=False,
-            # Pages in the database itself, not a file each: creating 2,500 files cost a cold
-            # fetch 1.2 s of system time in its busiest process. Bigger values still get files.
-            disk_min_file_size=PAGE_IN_DB_BYTES,
-        )
+        self._pages = open_page_cache(self._places.pages, page_cache_bytes)
+        self.page_cache = (self._places.pages, page_cache_bytes)  # for a page worker's writes
         self._later = {}  # pages waiting to be written (`put_raw_later`)
 
     def close(self) -> None:
