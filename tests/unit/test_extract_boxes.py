@@ -302,3 +302,14 @@ def test_a_heading_with_nothing_under_it_goes_and_a_section_heading_stays() -> N
     # the title of a box trafilatura dropped goes; an h2 over an h3 is a section and stays
     assert headings == ["El precio", "La batería", "En pruebas", "Galerías"]
     assert "structure:empty-heading" in _rules_of(art)
+
+
+def test_an_opinion_body_marked_as_the_article_is_never_a_comment_box() -> None:
+    # "content-type--comment": an opinion column's body, the headline outside it
+    page = (
+        "<!DOCTYPE html><html lang='es'><head><meta charset='utf-8'><title>Opinión</title></head>"
+        "<body><h1>Opinión</h1><div class='content-type--comment' itemprop='articleBody'>"
+        f"<p>{PROSE}</p><p>{PROSE2}</p><p>{PROSE} Fin.</p></div></body></html>"
+    )
+    art = extract_article(page, URL)
+    assert "Fin." in _texts(art) and PROSE2 in _texts(art)

@@ -295,9 +295,15 @@ def _part_boxes(tokens: set[str]) -> dict[str, str]:
     return found
 
 
+def _holds_article(el: Any) -> bool:
+    """`el` holds the headline, an `<article>` or the marked article body (an opinion piece's
+    wrapper "content-type--comment", a post's "comments-open")."""
+    paths = (".//h1", ".//article", ".//*[@itemprop='articleBody']")
+    return el.get("itemprop") == "articleBody" or any(el.find(p) is not None for p in paths)
+
+
 def _part_hits(tagged: list[Any], parts: dict[str, str]) -> list[tuple[Any, str]]:
-    """Containers carrying a token of `parts`; never one holding the headline or an
-    `<article>` (a wrapper of the whole post whose class says "comments-open")."""
+    """Containers carrying a token of `parts`, unless they hold the article (`_holds_article`)."""
     hits: list[tuple[Any, str]] = []
     for el in tagged:
         if not isinstance(el.tag, str) or el.tag.lower() not in _BOX_PART_TAGS:
@@ -306,7 +312,7 @@ def _part_hits(tagged: list[Any], parts: dict[str, str]) -> list[tuple[Any, str]
         rule = parts.get(ident) if ident else None
         if rule is None:
             rule = next((parts[t] for t in (el.get("class") or "").split() if t in parts), None)
-        if rule is None or el.find(".//h1") is not None or el.find(".//article") is not None:
+        if rule is None or _holds_article(el):
             continue
         hits.append((el, rule))
     return hits
