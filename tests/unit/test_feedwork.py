@@ -142,7 +142,8 @@ async def test_conditional_requests_have_slots_of_their_own(
     feedserver: FeedServer, make_config: MakeConfig
 ) -> None:
     """One slot in all: a conditional request (which a 304 answers without a body) does not
-    wait behind a plain one, but two plain requests wait for each other."""
+    wait behind a plain one, but two plain requests wait for each other; conditional requests
+    have twice the slots of plain ones, never more."""
     feedserver.add("/a", Route(body=b"a", etag='"a"', delay=0.2))
     feedserver.add("/b", Route(body=b"b", etag='"b"', delay=0.2))
     config = make_config([], concurrency=1, per_host=4)
@@ -157,7 +158,17 @@ async def test_conditional_requests_have_slots_of_their_own(
             fetcher.fetch(feedserver.url("/a")),
             fetcher.fetch(feedserver.url("/b"), info=HTTPInfo(etag='"b"')),
         )
-    assert (plain.status, conditional.status) == (200, 304)
+        assert (plain.status, conditional.status) == (200, 304)
+        assert feedserver.max_active[host] == 2
+        feedserver.max_active.clear()
+        # Conditional requests alone: the shared slot and one of their own, never more.
+        answers = await asyncio.gather(
+            *(
+                fetcher.fetch(feedserver.url(p), info=HTTPInfo(etag=f'"{p[1]}"'))
+                for p in ["/a", "/b"] * 2
+            )
+        )
+    assert [r.status for r in answers] == [304] * 4
     assert feedserver.max_active[host] == 2
 
 

@@ -162,8 +162,9 @@ class Fetcher:
         self.max_inline_wait = max_inline_wait
         self.user_agent = config.user_agent or USER_AGENT
         self._global = asyncio.Semaphore(config.concurrency)
-        # Conditional requests have as many slots again: a 304 answers them without a body, so
-        # a run where most feeds are unchanged waits on latency, not on the client's work.
+        # Conditional requests have as many slots again, besides the shared ones: a 304 answers
+        # them without a body, so a run where most feeds are unchanged is not held to
+        # `concurrency` requests of latency at a time.
         self._conditional = asyncio.Semaphore(config.concurrency)
         # Connections by host, as many as the politeness lets be in flight (unless `pools`).
         self._pools = HostPools(self.politeness.connections) if pools is None else pools
@@ -197,9 +198,11 @@ class Fetcher:
     @contextlib.asynccontextmanager
     async def _slot(self, host: str, conditional: bool = False) -> AsyncIterator[None]:
         # The host's slot first, so a request waiting on a busy host holds no global slot.
-        slots = self._conditional if conditional else self._global
-        async with self.politeness.request(host), slots:
-            yield
+        async with self.politeness.request(host):
+            # A conditional request takes a shared slot if one is free, else one of its own.
+            slots = self._conditional if conditional and self._global.locked() else self._global
+            async with slots:
+                yield
 
     def slot(self, host: str) -> contextlib.AbstractAsyncContextManager[None]:
         """One request to `host` in flight: its host's slot and one of the run's (a page
