@@ -61,6 +61,9 @@ def main(argv: list[str] | None = None) -> int:
     samples: dict[tuple[str, str], list[ProcRun]] = {}
     print(f"load average at the start: {os.getloadavg()[0]:.2f}", flush=True)
     with server, tempfile.TemporaryDirectory(prefix="tui-sbs-") as tmp:
+        # `python -m` puts the working directory first on sys.path, before PYTHONPATH: run from
+        # a checkout, every NAME would run that checkout. From an empty directory, each its own.
+        os.chdir(tmp)
         server.set_latency(args.latency, args.latency * 0.2)
         for i in range(args.runs):
             for name, path in checkouts:

@@ -3,6 +3,7 @@ workers (`tui_reader.pagework`), against a real local server, a real proxy and r
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -18,7 +19,9 @@ from test_pipeline import (
 )
 
 from tui_reader.config import Config, FeedConfig
+from tui_reader.feeds.fetch import Fetcher, FetchError
 from tui_reader.pipeline import reextract, update
+from tui_reader.pipeline.pageworkers import PageWorkers, WorkerError
 from tui_reader.store import Store
 
 MakeConfig = Callable[..., Config]
@@ -154,3 +157,33 @@ async def test_pages_failing_in_a_worker_end_as_in_the_pool(
     with Store(tmp_path / "b" / "data", tmp_path / "b" / "cache") as other:
         assert await update(config, other) == first
         assert articles(other) == articles(store)
+
+
+async def test_a_worker_that_dies_fails_its_pages_and_jobs_and_the_rest_go_on(
+    feedserver: FeedServer, make_config: MakeConfig, tmp_path: Path
+) -> None:
+    feedserver.page("/lenta", "Lenta", delay=2.0)
+    feedserver.page("/rapida", "Rápida")
+    config = make_config(workers=1, per_host=1)
+    async with Fetcher(config.fetch) as fetcher:
+        workers = PageWorkers(config, (tmp_path / "pages", 2**20), fetcher)
+        try:
+            assert await workers.call(max, 3, 7) == 7, "a pool job, in the worker"
+            slow = await workers.page("127.0.0.1", feedserver.url("/lenta"), "", lambda _: False)
+            while not feedserver.requests["/lenta"]:
+                await asyncio.sleep(0.01)
+            [conn] = workers.conns
+            conn.process.kill()
+            with pytest.raises(FetchError, match="page worker ended"):
+                await slow.fetched()
+            with pytest.raises(WorkerError):
+                await workers.call(max, 1, 2)
+            after = await workers.page("127.0.0.1", feedserver.url("/rapida"), "", lambda _: False)
+            with pytest.raises(FetchError):
+                await after.fetched()
+            assert feedserver.requests["/rapida"] == 0
+            # The request slot the dead worker held is the host's only one: given back.
+            async with asyncio.timeout(10):
+                assert (await fetcher.fetch(feedserver.url("/rapida"))).ok
+        finally:
+            await workers.aclose()
