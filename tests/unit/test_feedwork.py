@@ -5,6 +5,8 @@ and what a warm run no longer loads or waits for."""
 from __future__ import annotations
 
 import asyncio
+import os
+import pickle
 import subprocess
 import sys
 from collections.abc import Callable
@@ -209,20 +211,51 @@ def test_the_runs_index_writes_its_documents_in_batches_and_the_rest_at_the_end(
     assert [hit.entry_id for hit in store.search_index().search("palabra7 titular")] == ["e00007"]
 
 
-async def test_a_run_that_gets_no_pages_preloads_no_extraction(make_config: MakeConfig) -> None:
+_PRELOAD_PROBE = """
+import asyncio, pickle, sys
+from tui_reader.pipeline.pool import FEED_PRELOAD, Pool
+from probe_modules import loaded
+
+
+async def main() -> None:
+    with open(sys.argv[1], "rb") as f:
+        config = pickle.load(f)
+    pool = Pool(config, preload=FEED_PRELOAD)
+    try:
+        print(await pool.run(loaded, ("trafilatura", "feedparser", "courlan")))
+    finally:
+        pool.close()
+
+
+asyncio.run(main())
+"""
+
+
+def test_a_run_that_gets_no_pages_preloads_no_extraction(
+    make_config: MakeConfig, tmp_path: Path
+) -> None:
     """The fork server of a feeds-only run imports the feed job, not trafilatura (0.2 s before
-    the first parse); a run with full text preloads the extraction too."""
-    from tui_reader.pipeline.pool import FEED_PRELOAD, PRELOAD, Pool
+    the first parse); a run with full text preloads the extraction too.
+
+    In a fresh interpreter: a fork server is started once per process, with the preload of the
+    first pool, so in the test process an earlier test's pool would decide it.
+    """
+    from tui_reader.pipeline.pool import FEED_PRELOAD, PRELOAD
 
     assert "trafilatura" in PRELOAD and "trafilatura" not in FEED_PRELOAD
     assert "tui_reader.feedwork" in FEED_PRELOAD
-    pool = Pool(make_config([]), preload=FEED_PRELOAD)
-    try:
-        in_worker = await pool.run(_modules, ("trafilatura", "feedparser", "courlan"))
-    finally:
-        pool.close()
-    assert in_worker == [False, True, True]
-
-
-def _modules(names: tuple[str, ...]) -> list[bool]:
-    return [name in sys.modules for name in names]
+    (tmp_path / "probe_modules.py").write_text(
+        "import sys\n\n\ndef loaded(names):\n    return [n in sys.modules for n in names]\n"
+    )
+    config_file = tmp_path / "config.pickle"
+    config_file.write_bytes(pickle.dumps(make_config([])))
+    done = subprocess.run(
+        [sys.executable, "-c", _PRELOAD_PROBE, str(config_file)],
+        env={**os.environ, "PYTHONPATH": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[False, True, True]"
