@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from feedserver import CountingExecutor, FeedServer
+from forwardproxy import ForwardProxy
 
 from tui_reader.config import Config, FeedConfig, FetchConfig, StorageConfig
 from tui_reader.store import Store
@@ -32,6 +33,16 @@ def _hidden_user_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
 @pytest.fixture
 def feedserver() -> Iterator[FeedServer]:
     server = FeedServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def proxy() -> Iterator[ForwardProxy]:
+    """A real forward proxy on 127.0.0.1 that records the URLs it carried."""
+    server = ForwardProxy().start()
     try:
         yield server
     finally:

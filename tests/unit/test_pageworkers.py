@@ -4,13 +4,14 @@ workers (`tui_reader.pagework`), against a real local server, a real proxy and r
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from feedserver import CountingExecutor, FeedServer, Route
 from forwardproxy import ForwardProxy
 from test_pipeline import (
+    WP_PAGES,
     entry_for,
     extraction_works,
     page_requests,
@@ -28,16 +29,6 @@ MakeConfig = Callable[..., Config]
 needs_extraction = pytest.mark.skipif(
     not extraction_works(), reason="tui_reader.extract does not extract yet"
 )
-PAGES = ("trucos-terminal", "solo-guid", "futuro", "fecha-rara")
-
-
-@pytest.fixture
-def proxy() -> Iterator[ForwardProxy]:
-    server = ForwardProxy().start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def articles(store: Store) -> dict[str, dict[str, object]]:
@@ -61,14 +52,14 @@ async def test_the_workers_store_what_the_pool_stores_and_keep_the_pages(
     config = make_config([feed], workers=2)
     first = await update(config, store, executor=counting_executor)
     pooled = articles(store)
-    assert counting_executor.calls["_extract_job"] == len(PAGES)
+    assert counting_executor.calls["_extract_job"] == len(WP_PAGES)
     before = page_requests(feedserver)
     with Store(tmp_path / "b" / "data", tmp_path / "b" / "cache") as other:
         summary = await update(config, other)
         assert summary == first
         assert articles(other) == pooled, "the same articles, made in the workers"
         assert page_requests(feedserver) == 2 * before, "each page fetched once"
-        for slug in PAGES:
+        for slug in WP_PAGES:
             entry = entry_for(other, feedserver.url(f"/2024/05/{slug}/"))
             assert entry is not None
             raw = other.raw(entry.id)
@@ -112,13 +103,13 @@ async def test_the_workers_pages_go_through_the_environments_proxy(
     monkeypatch.setenv("HTTP_PROXY", proxy.url)
     monkeypatch.setenv("NO_PROXY", "localhost")
     feedserver.feed("/feed/", "wordpress_es.rss")
-    for slug in PAGES:
+    for slug in WP_PAGES:
         feedserver.page(f"/2024/05/{slug}/", title=slug)
     proxied = FeedConfig(url=feedserver.url("/feed/"))
     direct = FeedConfig(url=feedserver.url("/feed/", "localhost"))
     summary = await update(make_config([proxied, direct], fulltext=True), store)
     assert [r.outcome for r in summary.results] == ["ok", "ok"]
-    pages = {feedserver.url(f"/2024/05/{slug}/") for slug in PAGES}
+    pages = {feedserver.url(f"/2024/05/{slug}/") for slug in WP_PAGES}
     assert pages <= set(proxy.seen), "the pages went through the proxy"
     assert all("localhost" not in url for url in proxy.seen), "NO_PROXY's host went direct"
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from feedserver import CountingExecutor, FeedServer
 from forwardproxy import ForwardProxy
+from test_pipeline import WP_PAGES
 
 from tui_reader.config import Config, FeedConfig, FetchConfig
 from tui_reader.feeds.fetch import Fetcher, FetchError
@@ -15,21 +16,11 @@ from tui_reader.pipeline import update
 from tui_reader.store import Store
 
 MakeConfig = Callable[..., Config]
-PAGES = ("trucos-terminal", "solo-guid", "futuro", "fecha-rara")
-
-
-@pytest.fixture
-def proxy() -> Iterator[ForwardProxy]:
-    server = ForwardProxy().start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def serve(server: FeedServer) -> None:
     server.feed("/feed/", "wordpress_es.rss")
-    for slug in PAGES:
+    for slug in WP_PAGES:
         server.page(f"/2024/05/{slug}/", title=slug)
 
 
@@ -51,7 +42,7 @@ async def test_feeds_and_pages_go_through_the_proxy_and_no_proxy_hosts_do_not(
     assert [r.outcome for r in summary.results] == ["ok", "ok"]
     assert proxied.url in proxy.seen, "the feed went through the proxy"
     assert direct.url not in proxy.seen, "NO_PROXY's host went direct"
-    pages = {feedserver.url(f"/2024/05/{slug}/") for slug in PAGES}
+    pages = {feedserver.url(f"/2024/05/{slug}/") for slug in WP_PAGES}
     assert pages <= set(proxy.seen), "the pages went through the proxy"
     assert all("localhost" not in url for url in proxy.seen)
 
