@@ -1,4 +1,4 @@
-"""Layout tables and tables inside quotes: the article's tables survive trafilatura."""
+"""Layout tables (a table in a cell) and tables inside quotes: the article's tables survive."""
 
 from __future__ import annotations
 
