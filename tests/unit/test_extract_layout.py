@@ -80,3 +80,42 @@ def test_a_table_inside_a_quote_keeps_its_cells_apart() -> None:
     assert "4.2.3 | April 2014" in text  # before: "4.2.3April 2014"
     quote = f"<article><p>{PROSE}</p><blockquote><p>A <a href='/x/'>linked</a> word.</p></blockquote></article>"
     assert "A linked word." in _texts(extract_article(_page(quote), URL))
+
+
+def _card(n: int, host: str = "") -> str:
+    return (
+        f"<h3><strong>Opinion</strong> <a href='{host}/articles/{n}/'>Another column number {n}</a></h3>"
+        f"<p>A short standfirst of the column number {n}, the way a teaser sums it up in a line.</p>"
+    )
+
+
+def _article(after: str) -> str:
+    return f"<article><h1>Report</h1><p>{PROSE}</p><p>{PROSE2}</p>{after}</article>"
+
+
+def test_a_run_of_teaser_cards_goes_with_its_title() -> None:
+    cards = "<h2>Other columns</h2>" + "".join(_card(n) for n in range(1, 5))
+    art = extract_article(_page(_article(cards)), URL)
+    text = _texts(art)
+    assert PROSE in text and PROSE2 in text
+    assert "Another column" not in text and "standfirst" not in text
+    assert "Other columns" not in text
+    rules = [r.rule for r in art.removed]
+    assert rules.count("structure:teasers") == 8 and "structure:empty-heading" in rules
+
+
+def test_linked_headings_over_sections_and_short_runs_stay() -> None:
+    sections = "".join(
+        f"<h2><a href='/articles/{n}/'>Section {n} of the weekly edition</a></h2>"
+        f"<p>{PROSE.replace('this week', f'in week {n}')}</p>"
+        f"<p>{PROSE2.replace('the report says', f'report {n} says')}</p>"
+        for n in range(1, 5)
+    )
+    two_cards = _card(1) + _card(2)
+    other_site = "".join(_card(n, "https://elsewhere.example") for n in range(1, 5))
+    for after in (sections, two_cards, other_site):
+        art = extract_article(_page(_article(after)), URL)
+        assert "structure:teasers" not in [r.rule for r in art.removed]
+    assert "Section 3 of the weekly edition" in _texts(
+        extract_article(_page(_article(sections)), URL)
+    )

@@ -32,6 +32,7 @@ from tui_reader.extract.repetition import is_repeated, is_shape_repeated
 from tui_reader.extract.runs import Verdict, filter_runs, join_runs
 from tui_reader.extract.shapes import SHAPE_RULE, shape_label
 from tui_reader.extract.sites import is_same_site, page_site, same_page
+from tui_reader.extract.teasers import drop_teaser_cards
 from tui_reader.models import Removal
 
 __all__ = [
@@ -320,6 +321,7 @@ def filter_blocks(
                 _drop_box_title(keep, kept_from, removed)
             removed.append(Removal(rule, block.text[:2000]))
     _settle_repeated(keep, repeated, removed)
+    keep = drop_teaser_cards(keep, w.site, ctx.url, removed)
     return _drop_empty_headings(keep, removed)
 
 
