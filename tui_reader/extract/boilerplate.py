@@ -18,6 +18,7 @@ from tui_reader.extract.blockrules import (
     category_link,
     density,
     is_box_title,
+    is_carousel,
     is_social,
     is_toc,
     label_link,
@@ -188,7 +189,9 @@ def _category(w: _Walk, i: int, block: RawBlock, f: _Facts) -> str | None:
 
 
 def _toc(w: _Walk, i: int, block: RawBlock, f: _Facts) -> str | None:
-    return "structure:toc" if is_toc(block, w.headings) else None
+    if is_toc(block, w.headings):
+        return "structure:toc"
+    return "structure:carousel" if is_carousel(block) else None
 
 
 def _site_chrome(w: _Walk, i: int, block: RawBlock, f: _Facts) -> str | None:

@@ -1,4 +1,4 @@
-"""Layout tables (a table in a cell) and tables inside quotes: the article's tables survive."""
+"""Page structure: layout tables, tables inside quotes, teaser-card modules, carousels."""
 
 from __future__ import annotations
 
@@ -119,3 +119,20 @@ def test_linked_headings_over_sections_and_short_runs_stay() -> None:
     assert "Section 3 of the weekly edition" in _texts(
         extract_article(_page(_article(sections)), URL)
     )
+
+
+def test_a_slide_show_list_repeating_its_controls_goes() -> None:
+    slides = "".join(
+        f"<li><span>Previous</span></li><li><span>Next</span></li><li>Slide {n} of the show</li>"
+        for n in range(1, 4)
+    )
+    art = extract_article(_page(_article(f"<ul>{slides}</ul>")), URL)
+    assert "Previous" not in _texts(art) and PROSE2 in _texts(art)
+    assert "structure:carousel" in [r.rule for r in art.removed]
+
+
+def test_a_list_that_repeats_an_item_or_two_stays() -> None:
+    items = ["Two eggs", "Flour", "Milk", "Two eggs", "Sugar", "Butter", "Flour"]
+    markup = "<ul>" + "".join(f"<li>{x}</li>" for x in items) + "</ul>"
+    art = extract_article(_page(_article(markup)), URL)
+    assert "Sugar" in _texts(art) and "structure:carousel" not in [r.rule for r in art.removed]
