@@ -5,7 +5,7 @@ from __future__ import annotations
 from lxml import html as lxml_html
 
 from tui_reader.extract import extract_article
-from tui_reader.extract.layout import unwrap_layout_tables
+from tui_reader.extract.layout import unmask_caption_wrappers, unwrap_layout_tables
 from tui_reader.models import Article
 
 URL = "https://weekly.example/articles/1234/"
@@ -136,3 +136,25 @@ def test_a_list_that_repeats_an_item_or_two_stays() -> None:
     markup = "<ul>" + "".join(f"<li>{x}</li>" for x in items) + "</ul>"
     art = extract_article(_page(_article(markup)), URL)
     assert "Sugar" in _texts(art) and "structure:carousel" not in [r.rule for r in art.removed]
+
+
+def test_a_list_item_named_no_caption_keeps_its_heading() -> None:
+    lead = "The mother of the student has described how the pills she bought online burned her up."
+    item = f"<div class='item item_image no_caption'><h2>{lead}</h2><div><img src='/a.jpg'></div></div>"
+    more = "".join(
+        f"<div class='item'><p>{PROSE.replace('this week', f'in week {n}')}</p>"
+        f"<p>{PROSE2.replace('the report says', f'report {n} says')}</p></div>"
+        for n in range(4)
+    )
+    page = _page(f"<article><h1>Report</h1><div class='list'>{item}{more}</div></article>")
+    text = _texts(extract_article(page, URL))
+    assert lead in text  # before: trafilatura's caption filter dropped the whole item
+    assert "report 3 says" in text
+
+
+def test_a_real_caption_is_still_left_to_trafilatura() -> None:
+    caption = "<div class='photo-caption'><img src='/a.jpg' alt=''><p>A photo credit line</p></div>"
+    markup = f"<article><p>{PROSE}</p>{caption}<p>{PROSE2}</p></article>"
+    root = lxml_html.fromstring(_page(markup))
+    assert unmask_caption_wrappers(root, markup) == 0
+    assert "photo credit" not in _texts(extract_article(_page(markup), URL))
