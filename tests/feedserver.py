@@ -78,6 +78,9 @@ class FeedServer:
         self.active: Counter[str] = Counter()
         self.max_active: Counter[str] = Counter()
         self.connections = 0  # TCP connections accepted
+        # The most connections open to a host at once, as seen at each request (`open_to`).
+        self.max_connections: Counter[str] = Counter()
+        self._open: dict[socket.socket, str] = {}  # each open connection's Host
         self._lock = threading.Lock()
         self._served: Counter[str] = Counter()
         server = self
@@ -91,7 +94,13 @@ class FeedServer:
             def setup(self) -> None:
                 with server._lock:
                     server.connections += 1
+                    server._open[self.request] = ""
                 super().setup()
+
+            def finish(self) -> None:
+                with server._lock:
+                    server._open.pop(self.request, None)
+                super().finish()
 
             def do_GET(self) -> None:
                 server._handle(self)
@@ -158,6 +167,9 @@ class FeedServer:
             self.request_headers.setdefault(path, []).append(dict(handler.headers.items()))
             self.active[host] += 1
             self.max_active[host] = max(self.max_active[host], self.active[host])
+            self._open[handler.connection] = host
+            opened = self._open_to(host)
+            self.max_connections[host] = max(self.max_connections[host], opened)
         try:
             self._respond(handler, self._route(path))
         except (BrokenPipeError, ConnectionResetError, OSError):
@@ -165,6 +177,23 @@ class FeedServer:
         finally:
             with self._lock:
                 self.active[host] -= 1
+
+    def _open_to(self, host: str) -> int:
+        """Connections to `host` whose client has not closed them (a closed one whose handler
+        has not seen it yet is not counted: its end is already in the socket, peeked at)."""
+        count = 0
+        for sock, seen in self._open.items():
+            if seen != host:
+                continue
+            try:
+                if sock.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b"":
+                    continue  # closed by the client
+            except BlockingIOError:
+                pass  # open, idle
+            except OSError:
+                continue  # reset
+            count += 1
+        return count
 
     def _respond(self, handler: BaseHTTPRequestHandler, route: Route | None) -> None:
         if route is None:

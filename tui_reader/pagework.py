@@ -10,7 +10,7 @@ owner, in the program), whether a redirect target is already known, where the pa
 belongs (its id, or nothing to do), and the site's statistics it is extracted with.
 
 Messages are tuples, pickled as the pool's pipes pickle them (`ForkingPickler`), length-prefixed. The program sends `page`, `rules`, `call` (any
-pool job: a feed's parse), `answer`, `flush` and `close`; the worker sends `fetched`, `done`,
+pool job: a feed's parse), `answer`, `flush`, `yield` (give up a host's connections) and `close`; the worker sends `fetched`, `done`,
 `fail`, `ask` (`known`, `acquire`), `release` and `result` / `raised` for calls.
 """
 
@@ -94,7 +94,13 @@ class _AskedPoliteness(Politeness):
 
     @contextlib.asynccontextmanager
     async def request(self, host: str) -> AsyncIterator[None]:
-        qid = await self._worker.ask_ticket(("acquire", host))
+        qid, own = await self._worker.ask_ticket(("acquire", host))
+        # Whether this worker owns the host's connections now (`feeds.owners`): if not, the
+        # request's connection closes when it ends.
+        if own:
+            self._worker.pools.claim(host)
+        else:
+            await self._worker.pools.yield_host(host)
         try:
             yield
         finally:
@@ -113,24 +119,22 @@ class _Worker:
         self.tasks: set[asyncio.Task[None]] = set()
         self.raws = PageWriter(Path(setup.pages_dir), setup.page_cache_bytes)
         per_host = setup.fetch.per_host
+        self.pools = HostPools(per_host, Proxies(dict(setup.proxies)))
         self.fetcher = Fetcher(
-            setup.fetch,
-            politeness=_AskedPoliteness(per_host, self),
-            pools=HostPools(per_host, Proxies(dict(setup.proxies))),
+            setup.fetch, politeness=_AskedPoliteness(per_host, self), pools=self.pools
         )
 
     def send(self, message: tuple[Any, ...]) -> None:
         self.writer.write(frame(message))
 
-    async def ask_ticket(self, question: tuple[Any, ...]) -> int:
-        """Ask the program; returns the question's id once answered (a ticket to release)."""
+    async def ask_ticket(self, question: tuple[Any, ...]) -> tuple[int, Any]:
+        """Ask the program; returns the question's id (a ticket to release) and the answer."""
         qid = self.next_id
         self.next_id += 1
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self.answers[qid] = future
         self.send(("ask", qid, *question))
-        await future
-        return qid
+        return qid, await future
 
     async def ask(self, question: tuple[Any, ...]) -> Any:
         qid = self.next_id
@@ -161,14 +165,24 @@ class _Worker:
         elif kind == "rules":
             self.rules[message[1]] = message[2]
         elif kind == "page":
-            task = asyncio.ensure_future(self.page(*message[1:]))
-            self.tasks.add(task)
-            task.add_done_callback(self.tasks.discard)
+            self.spawn(self.page(*message[1:]))
         elif kind == "call":
             self.call(message[1], message[2], message[3])
         elif kind == "flush":
             self.raws.flush()
             self.send(("result", message[1], None))
+        elif kind == "yield":
+            self.spawn(self.give_up(message[1], message[2]))
+
+    def spawn(self, coro: Any) -> None:
+        task = asyncio.ensure_future(coro)
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    async def give_up(self, cid: int, host: str) -> None:
+        """Another process takes over `host`'s connections (`feeds.owners`)."""
+        await self.pools.yield_host(host)
+        self.send(("result", cid, None))
 
     def call(self, cid: int, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
         try:

@@ -178,3 +178,61 @@ async def test_a_worker_that_dies_fails_its_pages_and_jobs_and_the_rest_go_on(
                 assert (await fetcher.fetch(feedserver.url("/rapida"))).ok
         finally:
             await workers.aclose()
+
+
+def serve_notes(feedserver: FeedServer, feeds: int, pages: int, host: str = "127.0.0.1") -> None:
+    """`feeds` feeds on `host` (/feed/F), each linking `pages` pages (/notas/F-P) there."""
+    for f in range(feeds):
+        items = "".join(
+            f"<item><title>Nota {f}-{p}</title>"
+            f"<link>{feedserver.url(f'/notas/{f}-{p}', host)}</link></item>"
+            for p in range(pages)
+        )
+        body = f'<rss version="2.0"><channel><title>N{f}</title>{items}</channel></rss>'
+        feedserver.add(f"/feed/{f}", Route(body=body.encode(), delay=0.05 * f))
+        for p in range(pages):
+            feedserver.page(f"/notas/{f}-{p}", f"Nota {f}-{p}", delay=0.05)
+
+
+async def test_a_hosts_connections_stay_within_its_limit_across_the_program_and_its_workers(
+    feedserver: FeedServer, store: Store, make_config: MakeConfig
+) -> None:
+    # Four feeds of one host, fetched by the program (the later ones while the earlier ones'
+    # pages are fetched in the host's worker), their pages by the worker: the program's
+    # keep-alive connection from a feed must not stay open beside the worker's two.
+    serve_notes(feedserver, feeds=4, pages=4)
+    feeds = [FeedConfig(url=feedserver.url(f"/feed/{f}")) for f in range(4)]
+    config = make_config(feeds, concurrency=8, per_host=2, workers=2)
+    summary = await update(config, store)
+    assert [r.outcome for r in summary.results] == ["ok"] * 4
+    assert all(feedserver.requests[f"/notas/{f}-{p}"] == 1 for f in range(4) for p in range(4))
+    host = feedserver.host()
+    assert feedserver.max_active[host] == 2, "two requests in flight at once, no more"
+    assert feedserver.max_connections[host] == 2, "and two connections open at once, no more"
+
+
+async def test_redirects_to_a_host_of_another_worker_keep_its_connections_within_its_limit(
+    feedserver: FeedServer, store: Store, make_config: MakeConfig
+) -> None:
+    # localhost's pages (its worker) redirect to 127.0.0.1's (the other worker's), whose own
+    # feed and pages are fetched meanwhile: three processes take turns at 127.0.0.1.
+    serve_notes(feedserver, feeds=2, pages=4)
+    items = "".join(
+        f"<item><title>Vía {i}</title><link>{feedserver.url(f'/r/{i}', 'localhost')}</link></item>"
+        for i in range(6)
+    )
+    body = f'<rss version="2.0"><channel><title>V</title>{items}</channel></rss>'
+    feedserver.add("/via", Route(body=body.encode()))
+    for i in range(6):
+        feedserver.page(f"/otras/{i}", f"Otra {i}", delay=0.05)
+        feedserver.redirect(f"/r/{i}", feedserver.url(f"/otras/{i}"), status=302)
+    feeds = [FeedConfig(url=feedserver.url(f"/feed/{f}")) for f in range(2)]
+    feeds.append(FeedConfig(url=feedserver.url("/via", "localhost")))
+    config = make_config(feeds, concurrency=8, per_host=2, workers=2)
+    summary = await update(config, store)
+    assert [r.outcome for r in summary.results] == ["ok"] * 3
+    assert all(feedserver.requests[f"/otras/{i}"] == 1 for i in range(6))
+    for host in (feedserver.host(), feedserver.host("localhost")):
+        assert feedserver.max_active[host] <= 2
+        assert feedserver.max_connections[host] <= 2, host
+    assert feedserver.max_connections[feedserver.host()] == 2

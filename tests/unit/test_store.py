@@ -40,6 +40,28 @@ def test_rows_are_newest_first_and_carry_no_body(store: Store) -> None:
     assert store.article("id00000") == article
 
 
+def test_row_tuples_are_the_rows_as_the_reader_lists_them(store: Store) -> None:
+    feed = "https://a.example/feed"
+    store.add_entries(feed, [make_entry(i) for i in range(3)], {})
+    assert store.row_tuples(feed) == [row.as_tuple() for row in store.rows(feed)]
+    assert store.row_tuples(feed)[0] == (
+        "id00000",
+        NOW.timestamp(),
+        "Título 0",
+        "a.example",
+        feed,
+        "",
+    )
+    assert store.row_tuples("https://never.example/feed") == []
+
+
+def test_a_row_stored_before_the_language_field_reads_with_none(store: Store) -> None:
+    feed = "https://a.example/feed"
+    store._main.set(("index", feed), [["id1", 1.0, "T", "a.example", feed]])  # as 0.1 wrote them
+    assert store.row_tuples(feed) == [("id1", 1.0, "T", "a.example", feed, "")]
+    assert store.rows(feed)[0].language == ""
+
+
 def test_a_store_the_stock_diskcache_wrote_is_converted_and_read(tmp_path: Path) -> None:
     """Version 0.1.0 wrote with diskcache's stock (pickling) Disk: such a store is converted once."""
     import diskcache

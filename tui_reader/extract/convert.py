@@ -205,6 +205,7 @@ class BlockWalker:
         tb = TextBuilder()
         cite_parts: list[str] = []
         tb.add(el.text)
+        cells = any(role_of(child) == "cell" for child in el)
         for child in el:
             role = role_of(child)
             tag = tag_of(child)
@@ -219,12 +220,8 @@ class BlockWalker:
                 else:
                     inline(child, tb)
                 tb.newline()
-            elif role == "br":
-                tb.newline()
-            elif role == "a":
-                inline_link(child, tb)
-            elif role != "skip":
-                inline(child, tb)
+            else:
+                _quote_inline(child, role, tb, cells)
             tail = child.tail
             if tail and tail.strip():
                 if role in ("p", "list", "item", "h", "box", "quote"):
@@ -247,6 +244,21 @@ class BlockWalker:
                     kind="quote", text=text, attribution=strip_controls(attribution), links=links
                 )
             )
+
+
+def _quote_inline(child: Any, role: str, tb: TextBuilder, cells: bool) -> None:
+    """An inline child of a quote.  A table inside a quote comes out of trafilatura as bare
+    cells without rows, and a cell holding only a link as the bare link: " | " between them."""
+    if role == "br":
+        tb.newline()
+    elif role == "cell" or (role == "a" and cells):
+        if tb.parts and tb.last_char() != "\n":
+            tb.add(" | ")
+        (inline_link if role == "a" else inline)(child, tb)
+    elif role == "a":
+        inline_link(child, tb)
+    elif role != "skip":
+        inline(child, tb)
 
 
 def _split_attribution(text: str, links: list[RawLink]) -> tuple[str, str]:

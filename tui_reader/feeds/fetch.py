@@ -19,6 +19,7 @@ from tui_reader import __version__
 from tui_reader.config import FetchConfig
 from tui_reader.feeds.decode import BodyError, BodyTooLarge, Decoder, accept_encoding, decode_html
 from tui_reader.feeds.errors import FetchError, TooLarge, Transient, Unreachable, classify
+from tui_reader.feeds.owners import PROGRAM, HostOwners
 from tui_reader.feeds.politeness import Politeness
 from tui_reader.feeds.pools import HostPools
 from tui_reader.feeds.proxy import ProxyConfigError, shown
@@ -168,6 +169,8 @@ class Fetcher:
         self._conditional = asyncio.Semaphore(config.concurrency)
         # Connections by host, as many as the politeness lets be in flight (unless `pools`).
         self._pools = HostPools(self.politeness.connections) if pools is None else pools
+        # Which process keeps the connections to each host, once page workers share the hosts.
+        self.owners: HostOwners | None = None
         self._client = httpx.AsyncClient(
             follow_redirects=False,
             trust_env=True,
@@ -195,19 +198,28 @@ class Fetcher:
     async def aclose(self) -> None:
         await self._client.aclose()
 
+    @property
+    def pools(self) -> HostPools:
+        """This fetcher's connections, by host."""
+        return self._pools
+
     @contextlib.asynccontextmanager
-    async def _slot(self, host: str, conditional: bool = False) -> AsyncIterator[None]:
+    async def _slot(
+        self, host: str, conditional: bool = False, who: int = PROGRAM
+    ) -> AsyncIterator[None]:
         # The host's slot first, so a request waiting on a busy host holds no global slot.
         async with self.politeness.request(host):
             # A conditional request takes a shared slot if one is free, else one of its own.
             slots = self._conditional if conditional and self._global.locked() else self._global
             async with slots:
+                if self.owners is not None:
+                    await self.owners.claim(host, who)
                 yield
 
-    def slot(self, host: str) -> contextlib.AbstractAsyncContextManager[None]:
+    def slot(self, host: str, who: int = PROGRAM) -> contextlib.AbstractAsyncContextManager[None]:
         """One request to `host` in flight: its host's slot and one of the run's (a page
-        worker's requests take theirs here, through the program)."""
-        return self._slot(host)
+        worker's requests take theirs here, through the program: `who` is the worker)."""
+        return self._slot(host, who=who)
 
     async def fetch(
         self,

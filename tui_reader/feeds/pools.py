@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 
 import httpx
@@ -18,9 +18,9 @@ KEEPALIVE_EXPIRY = 5.0
 class _CountedStream(httpx.AsyncByteStream):
     """A response body that tells its host's pool when it is closed (the request is over)."""
 
-    def __init__(self, stream: httpx.AsyncByteStream, done: Callable[[], None]) -> None:
+    def __init__(self, stream: httpx.AsyncByteStream, done: Callable[[], Awaitable[None]]) -> None:
         self._stream = stream
-        self._done: Callable[[], None] | None = done
+        self._done: Callable[[], Awaitable[None]] | None = done
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         async for chunk in self._stream:
@@ -31,8 +31,8 @@ class _CountedStream(httpx.AsyncByteStream):
             await self._stream.aclose()
         finally:
             if self._done is not None:
-                self._done()
-                self._done = None
+                done, self._done = self._done, None
+                await done()
 
 
 @dataclass(slots=True)
@@ -49,6 +49,10 @@ class HostPools(httpx.AsyncBaseTransport):
     than the number of sites closes one site's idle connection to open another's, so each page
     of a site paid a new connection. Small per-host pools keep both costs flat: 2,500 pages
     from 100 sites took 22 % less CPU and a quarter of the system time (`bench/run.py`).
+
+    A host whose connections another process of the fetch has taken over (`yield_host`, a page
+    worker's) keeps none idle here: its connections close as their requests end, until `claim`
+    makes it this process's again (`feeds.owners`).
     """
 
     def __init__(
@@ -66,6 +70,7 @@ class HostPools(httpx.AsyncBaseTransport):
         self._pools: dict[tuple[str, str, int | None], _HostPool] = {}
         # Each host's transport is made here, so the environment's proxies are applied here.
         self.proxies = Proxies.from_environment() if proxies is None else proxies
+        self._yielded: set[str] = set()  # hosts another process keeps connections to
 
     def proxy_for(self, url: httpx.URL) -> str | None:
         """The proxy that requests to `url` go through (None: direct); ProxyConfigError."""
@@ -99,8 +104,10 @@ class HostPools(httpx.AsyncBaseTransport):
             pool.active -= 1
             raise
 
-        def done() -> None:
+        async def done() -> None:
             pool.active -= 1
+            if key[1] in self._yielded:
+                await self._shed(key, pool)
 
         assert isinstance(response.stream, httpx.AsyncByteStream)
         response.stream = _CountedStream(response.stream, done)
@@ -116,6 +123,31 @@ class HostPools(httpx.AsyncBaseTransport):
         closing = [self._pools.pop(key) for key in idle]
         for pool in closing:
             await pool.transport.aclose()
+
+    def claim(self, host: str) -> None:
+        """`host`'s connections are this process's again: kept idle for reuse."""
+        self._yielded.discard(host)
+
+    async def yield_host(self, host: str) -> None:
+        """Another process takes over `host`'s connections: its idle ones here are closed once
+        this returns, the busy ones as their requests end (and any made until `claim`)."""
+        self._yielded.add(host)
+        for key, pool in [(k, pool) for k, pool in self._pools.items() if k[1] == host]:
+            await self._shed(key, pool)
+
+    async def _shed(self, key: tuple[str, str, int | None], pool: _HostPool) -> None:
+        """Close a yielded host's idle connections: the whole pool once nothing is in flight."""
+        if pool.active == 0:
+            if self._pools.get(key) is pool:
+                del self._pools[key]  # out before the await: no request picks it up meanwhile
+                await pool.transport.aclose()
+            return
+        # Busy: its other connections, idle between their requests, close now (httpcore's
+        # pool is the transport's own; its `connections` and their `is_idle` are public).
+        core = getattr(pool.transport, "_pool", None)
+        for connection in list(getattr(core, "connections", ())):
+            if connection.is_idle():
+                await connection.aclose()
 
     async def aclose(self) -> None:
         pools = list(self._pools.values())

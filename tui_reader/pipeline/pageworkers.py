@@ -26,6 +26,7 @@ from typing import Any
 
 from tui_reader.config import Config
 from tui_reader.feeds.fetch import Fetcher, FetchError
+from tui_reader.feeds.owners import HostOwners
 from tui_reader.feeds.proxy import Proxies
 from tui_reader.models import Article
 from tui_reader.pagework import Fetched, Setup, frame, read_message, serve
@@ -90,6 +91,7 @@ class _Conn:
 
     process: Any
     fetcher: Fetcher
+    who: int  # its number, as the hosts' owners know it (`feeds.owners`)
     reader: asyncio.StreamReader
     writer: asyncio.StreamWriter
     jobs: dict[int, PageJob] = field(default_factory=dict)
@@ -97,6 +99,7 @@ class _Conn:
     held: dict[int, contextlib.AsyncExitStack] = field(default_factory=dict)
     rules_sent: set[int] = field(default_factory=set)
     alive: bool = True
+    releases: int = 0
     loop_task: asyncio.Task[None] | None = None
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
 
@@ -161,12 +164,25 @@ class _Conn:
 
     async def acquire(self, qid: int, host: str) -> None:
         stack = contextlib.AsyncExitStack()
-        await stack.enter_async_context(self.fetcher.slot(host))
+        await stack.enter_async_context(self.fetcher.slot(host, self.who))
         if not self.alive:
             await stack.aclose()
             return
         self.held[qid] = stack
-        self.send(("answer", qid, None))
+        owners = self.fetcher.owners
+        self.send(("answer", qid, owners is None or owners.owns(host, self.who)))
+
+    async def release(self, host: str) -> None:
+        """Give up the worker's connections to `host` (returns once its idle ones are closed)."""
+        if not self.alive:
+            return  # its connections went with it
+        self.releases += 1
+        cid = -self.releases  # the program's call ids are positive
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self.calls[cid] = future
+        self.send(("yield", cid, host))
+        with contextlib.suppress(WorkerError):
+            await future
 
     def failed(self, pid: int, kind: str, reason: str) -> None:
         job = self.jobs.pop(pid, None)
@@ -216,6 +232,7 @@ class PageWorkers:
         from tui_reader.pipeline.pool import start_resource_tracker
 
         start_resource_tracker()
+        self.fetcher.owners = HostOwners(self.fetcher.pools, self._release)
         fetch = self.config.fetch
         count = fetch.workers or os.cpu_count() or 1
         methods = multiprocessing.get_all_start_methods()
@@ -233,9 +250,12 @@ class PageWorkers:
             process.start()
             theirs.close()
             reader, writer = await asyncio.open_unix_connection(sock=mine)
-            conn = _Conn(process, self.fetcher, reader, writer)
+            conn = _Conn(process, self.fetcher, len(self.conns) + 1, reader, writer)
             conn.loop_task = asyncio.ensure_future(conn.listen())
             self.conns.append(conn)
+
+    async def _release(self, who: int, host: str) -> None:
+        await self.conns[who - 1].release(host)
 
     async def call(self, fn: Callable[..., Any], *args: Any) -> Any:
         """A pool job in the least busy worker."""

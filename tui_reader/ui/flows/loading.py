@@ -40,7 +40,7 @@ class LoadingFlow(Flow):
                 glossary.error = ""
             feeds = effective_feeds(self.config, self.store)
             states = self.store.feed_states(f.url for f in feeds)
-            rows_by_feed = {f.url: [r.as_tuple() for r in self.store.rows(f.url)] for f in feeds}
+            rows_by_feed = {f.url: self.store.row_tuples(f.url) for f in feeds}
             all_rows = merge_rows(rows_by_feed.values())
             read = self.store.read_ids()
             starred = self.store.starred_ids()

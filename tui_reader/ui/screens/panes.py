@@ -17,7 +17,7 @@ from textual.containers import Horizontal
 from textual.events import Resize
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from tui_reader.config import Config
 from tui_reader.sanitize import clean_line
@@ -39,6 +39,7 @@ from tui_reader.ui.updates import Updater
 from tui_reader.ui.widgets.article_view import ArticleView
 from tui_reader.ui.widgets.entry_list import EntryList
 from tui_reader.ui.widgets.feed_list import FeedList
+from tui_reader.ui.widgets.key_bar import KeyBar
 from tui_reader.ui.writer import StoreWriter
 
 NARROW_BELOW = 100
@@ -85,7 +86,7 @@ class ReaderPanes(Screen[None]):
             yield self.article_view
         yield self.prompt
         yield Static("", id="status")
-        yield Footer()
+        yield KeyBar(id="keys")
         yield from (self.loader, self.languages, self.search, self.refresher)
         yield from (self.links, self.subscriber, self.article)
 
