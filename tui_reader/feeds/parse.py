@@ -18,6 +18,7 @@ from urllib.parse import urljoin
 import feedparser
 import feedparser.mixin
 
+from tui_reader.feeds import tuning
 from tui_reader.feeds.decode import decode_html
 from tui_reader.feeds.links import find_feed_links
 from tui_reader.feeds.parsed import FeedParseError as FeedParseError
@@ -112,6 +113,7 @@ def _pop_without_needless_translate() -> Any:
 _fast_pop = _pop_without_needless_translate()
 if _fast_pop is not None:
     feedparser.mixin._FeedParserMixin.pop = _fast_pop
+tuning.install()  # expat joins character data; two per-element helpers in their exact fast form
 
 
 def html_to_text(fragment: str) -> str:
