@@ -27,10 +27,7 @@ __all__ = ["unmask_caption_wrappers", "unwrap_layout_tables"]
 _OWN_PARTS = frozenset({"thead", "tbody", "tfoot", "tr", "td", "th"})
 _CELLS = ("td", "th")
 _TABLES = etree.XPath("/descendant::table[.//table]")
-_CAPTION_NAMED = etree.XPath(
-    "/descendant::*[self::div or self::section or self::span or self::p]"
-    "[contains(@class, 'caption') or contains(@id, 'caption')]"
-)
+_CAPTION_TAGS = frozenset({"div", "section", "span", "p"})  # what trafilatura's filter drops
 _ARTICLE_PARTS = etree.XPath(
     "count(.//h1 | .//h2 | .//h3 | .//h4 | .//h5 | .//h6) > 0 or count(.//p) >= 2"
 )
@@ -66,14 +63,16 @@ def unwrap_layout_tables(root: Any, html: str) -> int:
     return done
 
 
-def unmask_caption_wrappers(root: Any, html: str) -> int:
-    """Take "caption" out of the class and id of containers holding a heading or two
-    paragraphs, in place; how many."""
-    if "caption" not in html:
-        return 0
+def unmask_caption_wrappers(values: list[Any]) -> int:
+    """Take "caption" out of the class and id of the containers holding a heading or two
+    paragraphs, in place; how many.  `values`: the page's class and id attribute values (the
+    pre-cleaning's class/id pass: lxml strings that know their element)."""
     done = 0
-    for el in _CAPTION_NAMED(root):
-        if not _ARTICLE_PARTS(el):
+    for value in values:
+        if "caption" not in value:
+            continue
+        el = value.getparent()
+        if el.tag not in _CAPTION_TAGS or el.getparent() is None or not _ARTICLE_PARTS(el):
             continue
         cls = el.get("class")
         if cls is not None and "caption" in cls:

@@ -213,7 +213,7 @@ def preclean(
             removed.append(Removal(f"selector:{sel}", text[:300]))
     repair_boxes_and_quotes(root, html)
     unwrap_layout_tables(root, html)
-    unmask_caption_wrappers(root, html)
+    unmask_caption_wrappers(tokens.values)
     if "figcaption" in html or "wp-caption-text" in info.classes:
         _captions_to_paragraphs(root, info)
     return info
