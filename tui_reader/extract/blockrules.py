@@ -143,6 +143,20 @@ def is_toc(block: RawBlock, headings: set[str]) -> bool:
     return len(lines) >= 2 and sum(1 for x in lines if x in headings) >= max(2, 0.8 * len(lines))
 
 
+CAROUSEL_MIN_ITEMS = 6
+
+
+def is_carousel(block: RawBlock) -> bool:
+    """A list of which a third or more of the items (3 at least) repeat its own earlier items: a
+    slide show's controls ("Previous", "Next") and cloned slides, one set per slide.  A list
+    written for the article rarely says the same item twice."""
+    if block.kind != "list":
+        return False
+    items = [fold(x) for x in block.text.split("\n") if x.strip()]
+    repeats = len(items) - len(set(items))
+    return len(items) >= CAROUSEL_MIN_ITEMS and repeats >= 3 and 3 * repeats >= len(items)
+
+
 LIST_RULES = frozenset({"density", "structure:label-link"})
 SENTENCE_END = re.compile(r"[.!?…]\s*$")
 

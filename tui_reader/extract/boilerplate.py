@@ -18,6 +18,7 @@ from tui_reader.extract.blockrules import (
     category_link,
     density,
     is_box_title,
+    is_carousel,
     is_social,
     is_toc,
     label_link,
@@ -32,6 +33,7 @@ from tui_reader.extract.repetition import is_repeated, is_shape_repeated
 from tui_reader.extract.runs import Verdict, filter_runs, join_runs
 from tui_reader.extract.shapes import SHAPE_RULE, shape_label
 from tui_reader.extract.sites import is_same_site, page_site, same_page
+from tui_reader.extract.teasers import drop_teaser_cards
 from tui_reader.models import Removal
 
 __all__ = [
@@ -187,7 +189,9 @@ def _category(w: _Walk, i: int, block: RawBlock, f: _Facts) -> str | None:
 
 
 def _toc(w: _Walk, i: int, block: RawBlock, f: _Facts) -> str | None:
-    return "structure:toc" if is_toc(block, w.headings) else None
+    if is_toc(block, w.headings):
+        return "structure:toc"
+    return "structure:carousel" if is_carousel(block) else None
 
 
 def _site_chrome(w: _Walk, i: int, block: RawBlock, f: _Facts) -> str | None:
@@ -320,6 +324,7 @@ def filter_blocks(
                 _drop_box_title(keep, kept_from, removed)
             removed.append(Removal(rule, block.text[:2000]))
     _settle_repeated(keep, repeated, removed)
+    keep = drop_teaser_cards(keep, w.site, ctx.url, removed)
     return _drop_empty_headings(keep, removed)
 
 

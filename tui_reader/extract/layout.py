@@ -8,6 +8,12 @@ containers they are and the data tables inside stay tables, in their place.
 
 Only that kind: a table of paragraphs and headings without a table in it stays a table
 (trafilatura keeps its text, and as `<div>`s the loose text of a cell would be lost).
+
+Containers named "caption" that hold the article: with images off, trafilatura drops every
+`div`/`section`/`span`/`p` whose class or id *contains* "caption" (its image-caption filter), so
+a list item of a listicle named `item_image no_caption` goes with its heading and text.  A
+caption does not hold a heading or two paragraphs: such a container loses the class token or
+id that says "caption" (`unmask_caption_wrappers`); real captions are left to the filter.
 """
 
 from __future__ import annotations
@@ -16,11 +22,18 @@ from typing import Any
 
 from lxml import etree
 
-__all__ = ["unwrap_layout_tables"]
+__all__ = ["unmask_caption_wrappers", "unwrap_layout_tables"]
 
 _OWN_PARTS = frozenset({"thead", "tbody", "tfoot", "tr", "td", "th"})
 _CELLS = ("td", "th")
 _TABLES = etree.XPath("/descendant::table[.//table]")
+_CAPTION_NAMED = etree.XPath(
+    "/descendant::*[self::div or self::section or self::span or self::p]"
+    "[contains(@class, 'caption') or contains(@id, 'caption')]"
+)
+_ARTICLE_PARTS = etree.XPath(
+    "count(.//h1 | .//h2 | .//h3 | .//h4 | .//h5 | .//h6) > 0 or count(.//p) >= 2"
+)
 _LAYOUT_ATTRS = ("colspan", "rowspan", "width", "valign", "align", "cellspacing", "cellpadding")
 
 
@@ -49,5 +62,24 @@ def unwrap_layout_tables(root: Any, html: str) -> int:
             el.tag = "div"
             for name in _LAYOUT_ATTRS:
                 el.attrib.pop(name, None)
+        done += 1
+    return done
+
+
+def unmask_caption_wrappers(root: Any, html: str) -> int:
+    """Take "caption" out of the class and id of containers holding a heading or two
+    paragraphs, in place; how many."""
+    if "caption" not in html:
+        return 0
+    done = 0
+    for el in _CAPTION_NAMED(root):
+        if not _ARTICLE_PARTS(el):
+            continue
+        cls = el.get("class")
+        if cls is not None and "caption" in cls:
+            el.set("class", " ".join(t for t in cls.split() if "caption" not in t))
+        ident = el.get("id")
+        if ident is not None and "caption" in ident:
+            del el.attrib["id"]
         done += 1
     return done

@@ -17,7 +17,7 @@ from lxml import etree
 from tui_reader.extract.clean import clean_line, fold
 from tui_reader.extract.compiled import Compiled
 from tui_reader.extract.convert import BlockWalker, RawBlock
-from tui_reader.extract.layout import unwrap_layout_tables
+from tui_reader.extract.layout import unmask_caption_wrappers, unwrap_layout_tables
 from tui_reader.extract.repairs import repair_boxes_and_quotes
 from tui_reader.extract.sites import host_of, site_key
 from tui_reader.models import Removal
@@ -213,6 +213,7 @@ def preclean(
             removed.append(Removal(f"selector:{sel}", text[:300]))
     repair_boxes_and_quotes(root, html)
     unwrap_layout_tables(root, html)
+    unmask_caption_wrappers(root, html)
     if "figcaption" in html or "wp-caption-text" in info.classes:
         _captions_to_paragraphs(root, info)
     return info
