@@ -235,3 +235,26 @@ def test_c1_characters_still_become_cp1252_punctuation() -> None:
     item = parse_feed(feed, "http://a.example/feed", {}).items[0]
     assert item.title == "\u201cCita\u201d \u2014 caf\u00e9"
     assert item.summary == "Sin C1: ni\u00f1o \u201cya\u201d"
+
+
+@pytest.mark.parametrize(
+    "fragment",
+    [
+        "<p>uno dos</p>",
+        "<p>uno  dos</p>",
+        "<p>uno\tdos</p>",
+        "<p>uno\u00a0dos</p>",
+        "<p>uno&nbsp;dos &#9; tres</p>",
+        "<p>a \t\u00a0 b</p><br/>c   d",
+    ],
+)
+def test_blanks_are_folded_only_where_there_are_some(
+    fragment: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`html_to_text` skips its blank-folding regex where it cannot match: the same text."""
+    from tui_reader.feeds import parse
+
+    fast = parse.html_to_text(fragment)
+    monkeypatch.setattr(parse, "_has_blanks", lambda text: True)
+    assert fast == parse.html_to_text(fragment)
+    assert "  " not in fast and "\t" not in fast and "\u00a0" not in fast

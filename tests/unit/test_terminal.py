@@ -71,7 +71,7 @@ def run_in_pty(tmp_path: Path, term: str) -> bytes:
     os.close(child)
     seen = b""
     try:
-        while b"palette" not in seen:  # the footer is drawn
+        while b"Help" not in seen:  # the key bar is drawn
             ready, _, _ = select.select([main], [], [], 60)
             assert ready, f"nothing drawn: {seen[-500:]!r}"
             seen += os.read(main, 65536)
