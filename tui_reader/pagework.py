@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from tui_reader import lifeline
 from tui_reader.config_types import FetchConfig
@@ -118,6 +119,7 @@ class _Worker:
         self.next_id = 0
         self.tasks: set[asyncio.Task[None]] = set()
         self.raws = PageWriter(Path(setup.pages_dir), setup.page_cache_bytes)
+        self.crops: dict[str, Any] = {}  # host -> extract.crop.SiteCrop (a host's pages come here)
         per_host = setup.fetch.per_host
         self.pools = HostPools(per_host, Proxies(dict(setup.proxies)))
         self.fetcher = Fetcher(
@@ -223,11 +225,16 @@ class _Worker:
         self, pid: int, html: str, url: str, rules_key: int, stats: Any, language: str
     ) -> None:
         from tui_reader.extract import extract_article
+        from tui_reader.extract.crop import SiteCrop
 
+        host = urlsplit(url).hostname or ""
+        crop = self.crops.get(host)
+        if crop is None:
+            crop = self.crops[host] = SiteCrop()
         try:
             article = extract_article(
                 html, url, rules=self.rules[rules_key], site_stats=stats, source="page",
-                language=language,
+                language=language, crop=crop,
             )  # fmt: skip
         except Exception as exc:
             self.send(("fail", pid, "extract", error_line(exc)))

@@ -22,6 +22,7 @@ from tui_reader.extract.rules import Rules, SiteRules, load_rules
 from tui_reader.models import Article
 
 if TYPE_CHECKING:
+    from tui_reader.extract.crop import SiteCrop
     from tui_reader.extract.pipeline import Trace
 
 __all__ = [
@@ -46,10 +47,13 @@ def extract_article(
     source: Literal["feed", "page"] = "page",
     trace: Trace | None = None,
     language: str = "",
+    crop: SiteCrop | None = None,
 ) -> Article:
     """The article in `html` (a whole page, or a feed item's content when source="feed").
 
     `language` is the language a feed declares, used when the page itself states none.
+    `crop` is one site's `extract.crop.SiteCrop`, kept by a caller that extracts many of its
+    pages (the page workers): trafilatura is then given only where the article sits.
 
     Never raises: on any failure an Article with no blocks is returned.  No string of the
     result holds control characters, escape sequences or bidi overrides.
@@ -59,7 +63,7 @@ def extract_article(
     try:
         from tui_reader.extract.pipeline import run
 
-        return run(html, url, rules, site_stats, source, trace, language)
+        return run(html, url, rules, site_stats, source, trace, language, crop)
     except Exception as err:
         LOG.debug("extraction failed for %r: %s", url, err, exc_info=True)
         try:

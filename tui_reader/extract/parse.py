@@ -111,6 +111,14 @@ def parse_page(text: str) -> Any:
     return tree
 
 
+def empty_page() -> Any:
+    """`<html><head/><body/></html>` made as `parse_page`'s trees are (lxml.html elements)."""
+    root = _PARSERS.html.makeelement("html")
+    etree.SubElement(root, "head")
+    etree.SubElement(root, "body")
+    return root
+
+
 def parse_fragment(text: str) -> Any:
     try:
         body = lxml_html.fragment_fromstring(text, create_parent="article", parser=_PARSERS.html)

@@ -27,6 +27,7 @@ from tui_reader.extract.boilerplate import (
 from tui_reader.extract.clean import clean_byline, clean_href, clean_line, fold
 from tui_reader.extract.compiled import compile_rules
 from tui_reader.extract.convert import BlockWalker, RawBlock, attach_attributions
+from tui_reader.extract.crop import SiteCrop
 from tui_reader.extract.fallback import prose_chars, worth_the_full_path
 from tui_reader.extract.pageindex import index_page
 from tui_reader.extract.parse import decode, parse_fragment, parse_page
@@ -209,9 +210,22 @@ def _page_meta(root: Any, url: str) -> _Meta:
     )
 
 
-def _page_blocks(root: Any, url: str, trace: Trace) -> list[RawBlock]:
-    """trafilatura's fast path; its full path (with its fallbacks) when that looks wrong."""
+def _page_blocks(root: Any, url: str, trace: Trace, crop: SiteCrop | None) -> list[RawBlock]:
+    """trafilatura on the site's learnt container (`crop`) when it holds the article, else
+    on the whole page: its fast path, its full path (with its fallbacks) when that looks wrong."""
+    to_check = None
+    cut = crop.cut(root) if crop is not None else None
+    if crop is not None and cut is not None:
+        cropped = _walk_trafilatura(cut, url, fast=True)
+        if crop.used(cropped):
+            if not crop.check_due():
+                trace.notes.append(f"site crop: trafilatura given {crop.path} only")
+                return cropped
+            to_check = cropped
     raw = _walk_trafilatura(root, url, fast=True)
+    if crop is not None and to_check is not None:
+        crop.checked(raw == to_check)
+        trace.notes.append(f"site crop: {crop.path or 'forgotten'} after a check on the page")
     why = worth_the_full_path(raw, root)
     if why:
         full = _walk_trafilatura(root, url, fast=False)
@@ -219,6 +233,8 @@ def _page_blocks(root: Any, url: str, trace: Trace) -> list[RawBlock]:
         trace.notes.append(f"fast path: {why}; full path {'used' if used else 'no better'}")
         if used:
             return full
+    elif crop is not None and crop.learning:
+        crop.learn(root, raw, lambda page: _walk_trafilatura(page, url, fast=True))
     return raw
 
 
@@ -253,9 +269,11 @@ def run(
     source: Literal["feed", "page"],
     trace: Trace | None = None,
     language: str = "",
+    crop: SiteCrop | None = None,
 ) -> Article:
     """`language`: the feed's or item's declared language, taken when the page states none
-    and the text does not plainly contradict it (no detection model loaded in the worker)."""
+    and the text does not plainly contradict it (no detection model loaded in the worker).
+    `crop`: what this site's earlier pages taught about where its article sits (learnt here)."""
     trace = trace if trace is not None else Trace()
     url = clean_href(url or "")
     text = decode(data)
@@ -275,7 +293,7 @@ def run(
     idx = index_page(root)
     declared = metadata.declared_language(root, idx) if is_page else ""
     meta = _page_meta(root, url) if is_page else _Meta()
-    raw = _page_blocks(root, url, trace) if is_page else []
+    raw = _page_blocks(root, url, trace, crop) if is_page else []
     trace.how = _HOW_PAGE
     if not raw:
         trace.how = _HOW_FEED if source == "feed" else _HOW_CONTAINER
